@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Zoo",
+    products: [
+        .library(name: "Zoo", targets: ["Zoo"]),
+        .executable(name: "zoo", targets: ["zoo"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // System libraries, found through pkg-config.
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // HDF5's predefined type and property ids are macros over globals that Swift cannot import: this shim
+        // exposes them as functions.
+        .target(name: "CZooHDF5", dependencies: ["CHDF5"]),
+
+        // Tensors, memory-mapped storage and the numeric kernels (BLAS-backed).
+        .target(name: "ZooTensor", dependencies: ["COpenBLAS"]),
+        // Checkpoint formats: the zoo format (config.json + weights.h5 + manifest) and the readers of imports.
+        .target(name: "ZooFormats", dependencies: [
+            "ZooTensor", "CZooHDF5",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // Tokenizers as Hugging Face publishes them.
+        .target(name: "ZooTokenizers"),
+        // Architectures: the plugin protocol, its registry and one file per architecture.
+        .target(name: "ZooModels", dependencies: ["ZooTensor", "ZooFormats"]),
+        // The public API: the zoo on disk, the converter and the pipelines.
+        .target(name: "Zoo", dependencies: ["ZooTensor", "ZooFormats", "ZooTokenizers", "ZooModels"]),
+        .executableTarget(name: "zoo", dependencies: [
+            "Zoo",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "ZooTensorTests", dependencies: ["ZooTensor"]),
+        .testTarget(name: "ZooFormatsTests", dependencies: ["ZooFormats"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ZooTokenizersTests", dependencies: ["ZooTokenizers"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ZooTests", dependencies: ["Zoo"], resources: [.copy("Fixtures")]),
+    ]
+)

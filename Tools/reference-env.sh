@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Creates the pinned Python reference stack (transformers, torch, tokenizers, safetensors, h5py) in Tools/.venv.
+# Only the fixture generators and benchmarks use it; the Swift package and its tests never need Python.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+venv="$here/.venv"
+if [ ! -x "$venv/bin/python" ]; then
+    python3 -m venv "$venv"
+fi
+# torch's CPU build; the machine image carries it in pip's find-links folder.
+"$venv/bin/pip" install --quiet \
+    "torch==2.13.0+cpu" \
+    "transformers==5.23.0" \
+    "tokenizers==0.23.3" \
+    "safetensors==0.8.0" \
+    "h5py==3.16.0" \
+    "numpy==2.4.6"
+echo "reference stack ready: $venv/bin/python" >&2
