@@ -29,7 +29,7 @@ let package = Package(
         // Tokenizers as Hugging Face publishes them.
         .target(name: "ZooTokenizers"),
         // Architectures: the plugin protocol, its registry and one file per architecture.
-        .target(name: "ZooModels", dependencies: ["ZooTensor", "ZooFormats"]),
+        .target(name: "ZooModels", dependencies: ["ZooTensor"]),
         // The public API: the zoo on disk, the converter and the pipelines.
         .target(name: "Zoo", dependencies: ["ZooTensor", "ZooFormats", "ZooTokenizers", "ZooModels"]),
         .executableTarget(name: "zoo", dependencies: [

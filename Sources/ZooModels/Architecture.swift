@@ -1,0 +1,62 @@
+import ZooTensor
+
+/// An architecture plugin: the `model_type` names it serves, how it reads its configuration, which tensors it
+/// needs, how a Hugging Face checkpoint's tensors map onto them, and how it builds a runnable model.
+///
+/// A plugin is one file under Architectures/ plus its line in `Architectures.all`; nothing else in Zoo knows
+/// about a particular architecture.
+public protocol Architecture: Sendable {
+    /// The Hugging Face `model_type` values this plugin serves.
+    static var modelTypes: [String] { get }
+
+    /// Reads and checks the configuration.
+    init(config: ModelConfig) throws(ModelError)
+
+    /// Every tensor the model needs, by canonical name, with its shape.
+    var tensorShapes: [String: [Int]] { get }
+
+    /// What the converter does with the tensor `name` of a Hugging Face checkpoint.
+    func importRule(forHuggingFaceName name: String) -> ImportRule
+
+    /// Builds the model from weights whose names and shapes have already been checked against `tensorShapes`.
+    func makeModel(weights: any WeightStore) throws -> any LanguageModel
+}
+
+/// What becomes of one Hugging Face tensor on import.
+public enum ImportRule: Equatable, Sendable {
+    /// Stored under a canonical name, after an optional change of layout.
+    case tensor(String, ImportTransform)
+    /// Not stored, for the reason given (a buffer, or a weight tied to another).
+    case skip(String)
+    /// Not a tensor of this architecture: the conversion fails naming it.
+    case unknown
+}
+
+public enum ImportTransform: Sendable {
+    case none
+    /// A 2-D weight stored as [in, out] (GPT-2's Conv1D) becomes [out, in] like every Linear weight in Zoo.
+    case transpose
+}
+
+/// Where a model's weights come from when it is built: a zoo weights file, or tensors held in memory.
+public protocol WeightStore {
+    func tensor(_ name: String) throws -> Tensor
+}
+
+/// A model loaded and ready to run. Capabilities (generation, fill-mask, ...) are protocols refining this one.
+public protocol LanguageModel: AnyObject {
+    var vocabularySize: Int { get }
+}
+
+/// A decoder that predicts the next token from the previous ones.
+public protocol CausalLanguageModel: LanguageModel {
+    /// The most positions the model can attend over.
+    var contextLength: Int { get }
+
+    /// An empty cache for up to `capacity` positions.
+    func makeCache(capacity: Int) -> KVCache
+
+    /// Runs `tokens` at the positions after those already in `cache`, appends them to it, and returns the logits
+    /// of every new position ([n, vocabulary]) or, when `allPositions` is false, of the last one ([1, vocabulary]).
+    func forward(_ tokens: [Int], cache: KVCache, allPositions: Bool) -> Tensor
+}

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The README's second command: installs what the tests need and runs the whole test suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+Tools/install-system-packages.sh
+swift build --build-tests
+swift test --skip-build
