@@ -41,5 +41,7 @@ let package = Package(
         .testTarget(name: "ZooFormatsTests", dependencies: ["ZooFormats"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ZooTokenizersTests", dependencies: ["ZooTokenizers"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ZooTests", dependencies: ["Zoo"], resources: [.copy("Fixtures")]),
+        // Runs the built `zoo` executable as a user would.
+        .testTarget(name: "ZooCLITests", dependencies: ["zoo"]),
     ]
 )

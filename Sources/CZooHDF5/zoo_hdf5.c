@@ -37,6 +37,7 @@ hid_t zoo_h5s_all(void) { return H5S_ALL; }
 unsigned zoo_h5f_acc_rdonly(void) { return H5F_ACC_RDONLY; }
 unsigned zoo_h5f_acc_excl(void) { return H5F_ACC_EXCL; }
 hid_t zoo_h5p_file_access(void) { return H5P_FILE_ACCESS; }
+hid_t zoo_h5p_file_create(void) { return H5P_FILE_CREATE; }
 hid_t zoo_h5p_dataset_create(void) { return H5P_DATASET_CREATE; }
 
 hid_t zoo_h5t_ieee_f32le(void) { return H5T_IEEE_F32LE; }

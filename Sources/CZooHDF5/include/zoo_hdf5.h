@@ -18,6 +18,7 @@ hid_t zoo_h5s_all(void);
 unsigned zoo_h5f_acc_rdonly(void);
 unsigned zoo_h5f_acc_excl(void);
 hid_t zoo_h5p_file_access(void);
+hid_t zoo_h5p_file_create(void);
 hid_t zoo_h5p_dataset_create(void);
 
 hid_t zoo_h5t_ieee_f32le(void);

@@ -1,3 +1,0 @@
-import CZooHDF5
-import Crypto
-func probe() -> Int32 { zoo_h5_open() }

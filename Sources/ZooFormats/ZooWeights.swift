@@ -1,0 +1,236 @@
+import CZooHDF5
+import Foundation
+import ZooTensor
+
+/// A zoo weights file (`weights.h5`, Formats/zoo-checkpoint-v1.md) opened for reading. Opening validates the whole
+/// file with libhdf5, then maps it once; tensors are views into that mapping, never copies.
+public final class ZooWeights: Sendable {
+    public let url: URL
+    /// The tensor names, sorted.
+    public let names: [String]
+    private let entries: [String: Entry]
+    private let mapping: Storage
+
+    struct Entry {
+        let info: TensorInfo
+        /// File offset of the data; 0 for tensors without elements, which have no storage in the file.
+        let offset: Int
+    }
+
+    public init(contentsOf url: URL) throws(FormatError) {
+        let path = url.path
+        let mapping = try mapRegularFile(url)
+        try checkSuperblock(mapping, ErrorContext(path: path))
+        let entries = try withHDF5(path: path) { () throws(FormatError) in
+            try readCatalog(path: path, fileSize: mapping.byteCount)
+        }
+        self.url = url
+        self.mapping = mapping
+        self.entries = entries
+        self.names = entries.keys.sorted()
+    }
+
+    public func info(_ name: String) -> TensorInfo? { entries[name]?.info }
+
+    /// The tensor `name`, a read-only view into the file's mapping.
+    public func tensor(_ name: String) throws(FormatError) -> Tensor {
+        guard let entry = entries[name] else { throw FormatError(path: url.path, tensor: name, "no such tensor") }
+        return Tensor(shape: entry.info.shape, dtype: entry.info.dtype, storage: mapping, byteOffset: entry.offset)
+    }
+}
+
+/// The checks that need no HDF5: libhdf5 was not written for hostile input, so it only sees files that at least
+/// start like the files this format allows.
+private func checkSuperblock(_ file: Storage, _ context: ErrorContext) throws(FormatError) {
+    let bytes = UnsafeRawBufferPointer(start: file.base, count: file.byteCount)
+    guard !bytes.isEmpty else { throw context.error("empty file") }
+    guard bytes.starts(with: ZooCheckpointLayout.signature) else {
+        throw context.error("not an HDF5 file (no HDF5 signature at offset 0)")
+    }
+    guard bytes.count >= ZooCheckpointLayout.superblockSize else {
+        throw context.error("truncated: \(bytes.count) bytes cannot hold an HDF5 superblock")
+    }
+    let version = bytes[8]
+    guard version == 2 || version == 3 else {
+        throw context.error("HDF5 superblock version \(version) is not allowed: the format requires version 2 or 3 "
+            + "(library version bounds from 1.8), whose metadata carries checksums")
+    }
+    guard bytes[9] == 8, bytes[10] == 8 else {
+        throw context.error("HDF5 superblock declares \(bytes[9])-byte addresses and \(bytes[10])-byte lengths, not 8")
+    }
+    let baseAddress = bytes.loadUnaligned(fromByteOffset: 12, as: UInt64.self).littleEndian
+    guard baseAddress == 0 else { throw context.error("HDF5 base address \(baseAddress) is not 0 (user block)") }
+    let endOfFile = bytes.loadUnaligned(fromByteOffset: 28, as: UInt64.self).littleEndian
+    guard endOfFile <= UInt64(bytes.count) else {
+        throw context.error("truncated: the superblock records \(endOfFile) bytes, the file has \(bytes.count)")
+    }
+}
+
+/// Opens the file with libhdf5 and validates the root attributes and every dataset. Call under `withHDF5`.
+private func readCatalog(path: String, fileSize: Int) throws(FormatError) -> [String: ZooWeights.Entry] {
+    let context = ErrorContext(path: path)
+    let file = H5Fopen(path, zoo_h5f_acc_rdonly(), zoo_h5p_default())
+    guard file >= 0 else { throw context.hdf5Error("cannot open as HDF5") }
+    defer { H5Fclose(file) }
+    try checkRootAttributes(file, context)
+
+    var group = H5G_info_t()
+    guard H5Gget_info(file, &group) >= 0 else { throw context.hdf5Error("cannot read the root group") }
+    var entries: [String: ZooWeights.Entry] = [:]
+    for index in 0..<group.nlinks {
+        var context = context
+        let name = try linkName(file, index, context)
+        context.tensor = name
+        guard ZooCheckpointLayout.isValidName(name) else {
+            throw context.error("invalid tensor name: names are printable ASCII without spaces or '/'")
+        }
+        var link = H5L_info_t()
+        guard H5Lget_info_by_idx(file, ".", H5_INDEX_NAME, H5_ITER_INC, index, &link, zoo_h5p_default()) >= 0 else {
+            throw context.hdf5Error("cannot read the link")
+        }
+        guard link.type == H5L_TYPE_HARD else {
+            throw context.error("is a soft or external link; the root group may hold only datasets")
+        }
+        let object = H5Oopen_by_idx(file, ".", H5_INDEX_NAME, H5_ITER_INC, index, zoo_h5p_default())
+        guard object >= 0 else { throw context.hdf5Error("cannot open") }
+        defer { H5Oclose(object) }
+        switch H5Iget_type(object) {
+        case H5I_DATASET: entries[name] = try readEntry(object, fileSize: fileSize, context)
+        case H5I_GROUP: throw context.error("is a group; tensors must be datasets directly in the root group")
+        default: throw context.error("is not a dataset; the root group may hold only datasets")
+        }
+    }
+    return entries
+}
+
+private func checkRootAttributes(_ file: hid_t, _ context: ErrorContext) throws(FormatError) {
+    let formatKey = ZooCheckpointLayout.formatAttribute, versionKey = ZooCheckpointLayout.versionAttribute
+    guard let format = try readStringAttribute(file, formatKey, context) else {
+        throw context.error("missing root attribute \(formatKey): not a zoo checkpoint")
+    }
+    guard format == ZooCheckpointLayout.formatName else {
+        throw context.error(
+            "root attribute \(formatKey) is \(format.debugDescription), not \"\(ZooCheckpointLayout.formatName)\"")
+    }
+    guard let version = try readIntegerAttribute(file, versionKey, context) else {
+        throw context.error("missing root attribute \(versionKey)")
+    }
+    guard version == ZooCheckpointLayout.version else {
+        throw context.error(
+            "unsupported \(versionKey) \(version): this reader knows version \(ZooCheckpointLayout.version)")
+    }
+}
+
+/// Names longer than this are refused before allocating for them.
+private let maximumNameLength = 4096
+
+private func linkName(_ file: hid_t, _ index: hsize_t, _ context: ErrorContext) throws(FormatError) -> String {
+    let length = H5Lget_name_by_idx(file, ".", H5_INDEX_NAME, H5_ITER_INC, index, nil, 0, zoo_h5p_default())
+    guard length >= 0 else { throw context.hdf5Error("cannot read the name of root group entry \(index)") }
+    guard length <= maximumNameLength else { throw context.error("root group entry \(index) has a \(length)-byte name") }
+    var buffer = [CChar](repeating: 0, count: length + 1)
+    let read = H5Lget_name_by_idx(file, ".", H5_INDEX_NAME, H5_ITER_INC, index, &buffer, buffer.count, zoo_h5p_default())
+    guard read >= 0 else {
+        throw context.hdf5Error("cannot read the name of root group entry \(index)")
+    }
+    return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+}
+
+private func readEntry(_ dataset: hid_t, fileSize: Int, _ context: ErrorContext) throws(FormatError) -> ZooWeights.Entry {
+    try checkStorageLayout(dataset, context)
+    let dtype = try readDType(dataset, context)
+    let shape = try readShape(dataset, context)
+    guard let (_, byteCount) = checkedByteCount(shape: shape, dtype: dtype) else {
+        throw context.error("shape \(shape) is too large")
+    }
+    let info = TensorInfo(shape: shape, dtype: dtype)
+    guard byteCount > 0 else { return ZooWeights.Entry(info: info, offset: 0) }
+
+    let address = H5Dget_offset(dataset)
+    guard address != zoo_haddr_undef() else { throw context.error("has no data in the file (never written)") }
+    let offset = UInt64(address)
+    let storedBytes = H5Dget_storage_size(dataset)
+    guard storedBytes == UInt64(byteCount) else {
+        throw context.error("stores \(storedBytes) bytes where shape \(shape) in \(dtype.rawValue) needs \(byteCount)")
+    }
+    guard offset <= UInt64(fileSize), UInt64(byteCount) <= UInt64(fileSize) - offset else {
+        throw context.error("truncated: data at offset \(offset) needs \(byteCount) bytes, the file has \(fileSize)")
+    }
+    guard offset % UInt64(ZooCheckpointLayout.dataAlignment) == 0 else {
+        throw context.error("data at offset \(offset) is not aligned to \(ZooCheckpointLayout.dataAlignment) bytes")
+    }
+    return ZooWeights.Entry(info: info, offset: Int(offset))
+}
+
+/// Refuses every storage but contiguous data in this file without filters: only that can be mapped in place.
+private func checkStorageLayout(_ dataset: hid_t, _ context: ErrorContext) throws(FormatError) {
+    let creation = H5Dget_create_plist(dataset)
+    guard creation >= 0 else { throw context.hdf5Error("cannot read the dataset's properties") }
+    defer { H5Pclose(creation) }
+    let filters = H5Pget_nfilters(creation)
+    guard filters >= 0 else { throw context.hdf5Error("cannot read the dataset's filters") }
+    guard filters == 0 else {
+        throw context.error(
+            "uses \(filters) HDF5 filter(s) (compression); the format requires unfiltered contiguous data")
+    }
+    switch H5Pget_layout(creation) {
+    case H5D_CONTIGUOUS: break
+    case H5D_CHUNKED: throw context.error("is chunked; the format requires contiguous storage")
+    case H5D_COMPACT: throw context.error("uses compact storage; the format requires contiguous storage")
+    case H5D_VIRTUAL: throw context.error("is a virtual dataset; the format requires contiguous storage")
+    default: throw context.hdf5Error("cannot read the storage layout")
+    }
+    guard H5Pget_external_count(creation) == 0 else {
+        throw context.error("keeps its data in external files; the format requires it inside this file")
+    }
+}
+
+/// The dtype of the HDF5 type, which the zoo_dtype attribute must confirm.
+private func readDType(_ dataset: hid_t, _ context: ErrorContext) throws(FormatError) -> DType {
+    let type = H5Dget_type(dataset)
+    guard type >= 0 else { throw context.hdf5Error("cannot read the datatype") }
+    defer { H5Tclose(type) }
+    let dtype: DType
+    switch classifyHDF5Type(type) {
+    case .success(let found): dtype = found
+    case .failure(let mismatch):
+        throw context.error("unsupported HDF5 type (\(mismatch.description)): the format stores little-endian "
+            + "float32, float16 or bfloat16")
+    }
+    let key = ZooCheckpointLayout.dtypeAttribute
+    guard let declared = try readStringAttribute(dataset, key, context) else {
+        throw context.error("missing attribute \(key)")
+    }
+    guard let declaredType = DType(rawValue: declared) else {
+        throw context.error("unknown \(key) \(declared.debugDescription): expected float32, float16 or bfloat16")
+    }
+    guard declaredType == dtype else {
+        throw context.error("\(key) says \(declared) but the HDF5 type is \(dtype.rawValue): they disagree")
+    }
+    return dtype
+}
+
+private func readShape(_ dataset: hid_t, _ context: ErrorContext) throws(FormatError) -> [Int] {
+    let space = H5Dget_space(dataset)
+    guard space >= 0 else { throw context.hdf5Error("cannot read the dataspace") }
+    defer { H5Sclose(space) }
+    switch H5Sget_simple_extent_type(space) {
+    case H5S_SCALAR:
+        return []
+    case H5S_SIMPLE:
+        let rank = H5Sget_simple_extent_ndims(space)
+        guard rank >= 0 else { throw context.hdf5Error("cannot read the shape") }
+        var dimensions = [hsize_t](repeating: 0, count: Int(rank))
+        guard H5Sget_simple_extent_dims(space, &dimensions, nil) >= 0 else {
+            throw context.hdf5Error("cannot read the shape")
+        }
+        guard dimensions.allSatisfy({ $0 <= UInt64(Int.max) }) else {
+            throw context.error("shape \(dimensions) is too large")
+        }
+        return dimensions.map { Int($0) }
+    case H5S_NULL:
+        throw context.error("has a null dataspace (no shape, no data)")
+    default:
+        throw context.hdf5Error("cannot read the shape")
+    }
+}
