@@ -1,0 +1,55 @@
+/// Reads a BPE model: tokenizer.json's `model` object, or GPT-2's vocab.json and merges.txt.
+enum BPEFromJSON {
+    static func model(_ object: JSONObject) throws -> BPEModel {
+        let type = try object["type"]?.string()
+        guard type == "BPE" || (type == nil && object["merges"] != nil) else {
+            throw TokenizerJSON.unsupported(
+                JSONValue(value: object.fields, file: object.file, parentPath: object.path), "model")
+        }
+        if let dropout = object["dropout"], try dropout.number() != 0 {
+            throw dropout.error("BPE dropout is random and not supported")
+        }
+        var options = BPEModel.Options()
+        options.unknownToken = try object.string("unk_token")
+        options.fuseUnknown = try object.bool("fuse_unk", default: false)
+        options.byteFallback = try object.bool("byte_fallback", default: false)
+        options.continuingSubwordPrefix = try object.string("continuing_subword_prefix") ?? ""
+        options.endOfWordSuffix = try object.string("end_of_word_suffix") ?? ""
+        options.ignoreMerges = try object.bool("ignore_merges", default: false)
+        let merges = try object.required("merges").array().map(merge)
+        return try BPEModel(
+            vocabulary: try vocabulary(try object.required("vocab").object()),
+            merges: merges, options: options, source: object.file)
+    }
+
+    /// A vocabulary object: token to id.
+    static func vocabulary(_ object: JSONObject) throws -> Vocabulary {
+        let entries = try object.fields.map { token, id in
+            if let id = JSONValue.integer(id) { return (token, id) }
+            // Not an integer: this throws the error that names the entry.
+            return (
+                token,
+                try JSONValue(value: id, file: object.file, parentPath: object.path, step: .entry(token)).integer()
+            )
+        }
+        return try Vocabulary(entries: entries, source: object.file)
+    }
+
+    /// A merge, written either as `["a", "b"]` or, in older files, as `"a b"`.
+    private static func merge(_ json: JSONValue) throws -> (String, String) {
+        if let pair = json.value as? [Any], pair.count == 2, let left = pair[0] as? String,
+            let right = pair[1] as? String
+        {
+            return (left, right)
+        }
+        if let pair = try? json.array() {
+            guard pair.count == 2 else { throw json.error("expected a merge of two tokens, found \(pair.count)") }
+            return (try pair[0].string(), try pair[1].string())
+        }
+        let line = try json.string()
+        guard let merge = MergesText.merge(line) else {
+            throw json.error("expected a merge \"a b\" of two tokens, found \(line.debugDescription)")
+        }
+        return merge
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+
+/// The added tokens that transformers (5.x, GPT-2's tokenizer class) reads beside a vocab.json:
+/// tokenizer_config.json's `added_tokens_decoder` in id order, then the named special tokens (`bos_token`, ...)
+/// and the lists of extra special tokens. special_tokens_map.json is read, over tokenizer_config.json, only when
+/// there is no `added_tokens_decoder`, as transformers does. A beginning, end or unknown token left unnamed
+/// defaults to "<|endoftext|>", GPT-2's, when the vocabulary has it.
+enum SpecialTokensConfig {
+    private static let namedTokens = [
+        "bos_token", "eos_token", "unk_token", "sep_token", "pad_token", "cls_token", "mask_token",
+    ]
+    private static let gpt2Defaults: Set = ["bos_token", "eos_token", "unk_token"]
+    private static let tokenLists = ["additional_special_tokens", "extra_special_tokens"]
+
+    static func addedTokens(in directory: URL, vocabulary: Vocabulary) throws -> [AddedToken] {
+        var tokens: [AddedToken] = []
+        var named: [String: JSONValue] = [:]
+        var extras: [JSONValue] = []
+        func collect(from config: JSONObject) throws {
+            for key in namedTokens { if let value = config[key] { named[key] = value } }
+            for key in tokenLists { if let list = config[key] { extras += try list.array() } }
+        }
+
+        let config = try object(in: directory, "tokenizer_config.json")
+        if let config { try collect(from: config) }
+        if let decoder = try config?["added_tokens_decoder"]?.object() {
+            tokens += try numberedTokens(decoder)
+        } else if let map = try object(in: directory, "special_tokens_map.json") {
+            try collect(from: map)
+        }
+
+        let known = tokens
+        /// A token named by its content takes the flags of the numbered token with that content, if any.
+        func specialToken(_ json: JSONValue) throws -> AddedToken {
+            if let content = try? json.string() {
+                return known.first { $0.content == content }
+                    ?? AddedToken(content: content, normalized: false, special: true)
+            }
+            var token = try TokenizerJSON.addedToken(try json.object(), special: true)
+            token.special = true
+            return token
+        }
+        for key in namedTokens {
+            if let value = named[key] {
+                tokens.append(try specialToken(value))
+            } else if gpt2Defaults.contains(key) && vocabulary.id(of: "<|endoftext|>") != nil {
+                tokens.append(AddedToken(content: "<|endoftext|>", normalized: false, special: true))
+            }
+        }
+        tokens += try extras.map(specialToken)
+        return tokens
+    }
+
+    private static func object(in directory: URL, _ name: String) throws -> JSONObject? {
+        let file = directory.appendingPathComponent(name)
+        guard FileManager.default.fileExists(atPath: file.path) else { return nil }
+        return try JSONValue.parse(try TokenizerFiles.read(file), file: file.path).object()
+    }
+
+    /// `{"50256": {"content": "<|endoftext|>", "special": true, ...}}`, in id order.
+    private static func numberedTokens(_ decoder: JSONObject) throws -> [AddedToken] {
+        let numbered = try decoder.fields.keys.map { key in
+            guard let id = Int(key) else {
+                throw TokenizerError(
+                    path: decoder.file, problem: "\(decoder.path): \(key.debugDescription) is not an id")
+            }
+            return (id, try TokenizerJSON.addedToken(try decoder.required(key).object()))
+        }
+        return numbered.sorted { $0.0 < $1.0 }.map(\.1)
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+
+/// Finds and reads a tokenizer's files: a tokenizer.json, or GPT-2's older pair vocab.json and merges.txt.
+enum TokenizerFiles {
+    static func load(directory: URL) throws -> Tokenizer {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory) else {
+            throw TokenizerError(path: directory.path, problem: "no such directory")
+        }
+        guard isDirectory.boolValue else { throw TokenizerError(path: directory.path, problem: "not a directory") }
+        for name in ["tokenizer.json", "vocab.json"] {
+            let file = directory.appendingPathComponent(name)
+            if FileManager.default.fileExists(atPath: file.path) { return try load(file: file) }
+        }
+        throw TokenizerError(path: directory.path, problem: "has neither tokenizer.json nor vocab.json")
+    }
+
+    /// A file whose "model" is an object is a tokenizer.json; any other is taken for a vocab.json (where
+    /// "model" may well be a token).
+    static func load(file: URL) throws -> Tokenizer {
+        let root = try JSONValue.parse(try read(file), file: file.path).object()
+        if (try? root["model"]?.object()) != nil { return try TokenizerJSON.tokenizer(from: root) }
+        return try vocabAndMerges(vocabulary: root, mergesFile: mergesFile(besides: file))
+    }
+
+    static func read(_ file: URL) throws -> Data {
+        guard FileManager.default.fileExists(atPath: file.path) else {
+            throw TokenizerError(path: file.path, problem: "no such file")
+        }
+        do {
+            return try Data(contentsOf: file)
+        } catch {
+            throw TokenizerError(path: file.path, problem: "cannot be read: \(error.localizedDescription)")
+        }
+    }
+
+    /// GPT-2's tokenizer from vocab.json and merges.txt, with the added tokens that transformers would read
+    /// beside them.
+    private static func vocabAndMerges(vocabulary vocabularyObject: JSONObject, mergesFile: URL) throws -> Tokenizer {
+        let vocabulary = try BPEFromJSON.vocabulary(vocabularyObject)
+        let merges = try MergesText.merges(try read(mergesFile), file: mergesFile.path)
+        let model = try BPEModel(vocabulary: vocabulary, merges: merges, options: .init(), source: mergesFile.path)
+        let directory = URL(fileURLWithPath: vocabularyObject.file).deletingLastPathComponent()
+        return Tokenizer(
+            addedTokens: try SpecialTokensConfig.addedTokens(in: directory, vocabulary: vocabulary),
+            normalizer: nil,
+            preTokenizer: ByteLevelPreTokenizer(addPrefixSpace: false, useRegex: true),
+            model: model,
+            postProcessor: nil,
+            decoder: ByteLevelDecoder())
+    }
+
+    /// "merges.txt", or "name-merges.txt" for "name-vocab.json", in the same directory.
+    private static func mergesFile(besides vocabularyFile: URL) -> URL {
+        let name = vocabularyFile.lastPathComponent
+        let prefix = name.hasSuffix("vocab.json") ? name.dropLast("vocab.json".count) : ""
+        return vocabularyFile.deletingLastPathComponent().appendingPathComponent(prefix + "merges.txt")
+    }
+}

@@ -1,0 +1,33 @@
+/// A model's vocabulary: tokens and their ids, with tokens compared as bytes.
+struct Vocabulary: Sendable {
+    private let ids: ByteStringMap
+    private let tokens: [Int: String]
+
+    /// `entries` may come in any order. When two tokens share an id (Hugging Face then keeps an arbitrary one),
+    /// the id maps back to the one whose bytes sort first, so the choice does not depend on the order.
+    init(entries: [(token: String, id: Int)], source: String) throws {
+        var ids = ByteStringMap(minimumCapacity: entries.count)
+        var tokens: [Int: String] = [:]
+        tokens.reserveCapacity(entries.count)
+        for (token, id) in entries {
+            guard id >= 0 && id <= Int(Int32.max) else {
+                throw TokenizerError(
+                    path: source, problem: "token \(token.debugDescription) has id \(id), outside 0...\(Int32.max)")
+            }
+            ids.set(token.utf8, to: id)
+            if let other = tokens[id], other.utf8.lexicographicallyPrecedes(token.utf8) { continue }
+            tokens[id] = token
+        }
+        self.ids = ids
+        self.tokens = tokens
+    }
+
+    /// The number of distinct tokens.
+    var count: Int { ids.count }
+
+    func id(of token: String) -> Int? { ids.value(for: token.utf8) }
+
+    func id(of token: some Collection<UInt8>) -> Int? { ids.value(for: token) }
+
+    func token(for id: Int) -> String? { tokens[id] }
+}

@@ -1,0 +1,40 @@
+import Testing
+
+@testable import ZooTokenizers
+
+@Suite struct SupportTests {
+    /// Swift's `String` equality would merge these two tokens; the vocabulary must keep them apart.
+    @Test func byteStringMapKeepsCanonicallyEquivalentKeysApart() {
+        var map = ByteStringMap()
+        map.set("\u{E9}".utf8, to: 1)
+        map.set("e\u{301}".utf8, to: 2)
+        #expect("\u{E9}" == "e\u{301}")
+        #expect(map.count == 2)
+        #expect(map.value(for: "\u{E9}".utf8) == 1)
+        #expect(map.value(for: "e\u{301}".utf8) == 2)
+    }
+
+    @Test func byteStringMapGrowsAndOverwrites() {
+        var map = ByteStringMap()
+        for index in 0..<10_000 { map.set(Array("token\(index)".utf8), to: index) }
+        map.set("".utf8, to: -1)
+        map.set("token7".utf8, to: 70)
+        #expect(map.count == 10_001)
+        #expect(map.value(for: "token9999".utf8) == 9999)
+        #expect(map.value(for: "token7".utf8) == 70)
+        #expect(map.value(for: "".utf8) == -1)
+        #expect(map.value(for: "token10000".utf8) == nil)
+        map.removeAll()
+        #expect(map.count == 0 && map.value(for: "token1".utf8) == nil)
+    }
+
+    @Test func mergeQueueYieldsLowestRankThenLeftmost() {
+        var queue = MergeQueue()
+        for (rank, position) in [(5, 0), (2, 7), (2, 3), (9, 1), (2, 5)] {
+            queue.push(rank: Int32(rank), position: position, merged: Int32(rank * 10 + position))
+        }
+        var order: [Int32] = []
+        while let entry = queue.pop() { order.append(entry.merged) }
+        #expect(order == [23, 25, 27, 50, 91])
+    }
+}
