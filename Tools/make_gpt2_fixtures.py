@@ -77,7 +77,7 @@ def build(name, seed, dtype, **overrides):
             "greedy_text": tokenizer.decode(generated.tolist()),
         })
     expected = {"model": name, "max_new_tokens": NEW_TOKENS, "tolerance": 1e-4, "cases": cases}
-    (OUT / f"{name}.expected.json").write_text(json.dumps(expected, indent=1) + "\n")
+    (OUT / f"{name}.expected.json").write_text(json.dumps(expected) + "\n")
     print(f"wrote {folder} ({sum(p.numel() for p in model.parameters())} parameters)")
 
 

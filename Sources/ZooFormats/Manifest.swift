@@ -171,7 +171,8 @@ private func fileSize(_ url: URL) throws(FormatError) -> Int {
 }
 
 /// Size and SHA-256 of a file, read in chunks: model files are hundreds of megabytes.
-func hashFile(_ url: URL) throws(FormatError) -> Manifest.Entry {
+/// The size and SHA-256 of one file, read in 1 MiB chunks.
+public func hashFile(_ url: URL) throws(FormatError) -> Manifest.Entry {
     let path = url.path
     let descriptor = open(path, O_RDONLY | O_CLOEXEC)
     guard descriptor >= 0 else { throw FormatError(path: path, String(cString: strerror(errno))) }

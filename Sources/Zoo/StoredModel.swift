@@ -1,0 +1,118 @@
+import Foundation
+import ZooFormats
+import ZooModels
+import ZooTensor
+import ZooTokenizers
+
+/// A model folder in the zoo: config.json (with its `zoo` object), weights.h5, tokenizer files, manifest.json.
+public struct StoredModel: Sendable {
+    public static let configFile = "config.json"
+    public static let weightsFile = "weights.h5"
+    public static let manifestFile = "manifest.json"
+
+    public let name: String
+    public let folder: URL
+
+    static func looksLikeModel(_ url: URL) -> Bool {
+        FileManager.default.fileExists(atPath: url.appendingPathComponent(configFile).path)
+    }
+
+    func file(_ name: String) -> URL { folder.appendingPathComponent(name) }
+
+    public func config() throws -> ModelConfig { try ModelConfig(contentsOf: file(Self.configFile)) }
+
+    public func metadata() throws -> ZooMetadata {
+        let url = file(Self.configFile)
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch { throw ZooError(path: url.path, "cannot read: \(error.localizedDescription)") }
+        let metadata = try ConfigFile.metadata(of: data, path: url.path)
+        guard metadata.format_version == ZooMetadata.formatVersion else {
+            throw ZooError(path: url.path, "zoo format version \(metadata.format_version) is not supported (this Zoo reads version \(ZooMetadata.formatVersion))")
+        }
+        return metadata
+    }
+
+    public func manifest() throws -> Manifest { try Manifest(contentsOf: file(Self.manifestFile)) }
+
+    public func tokenizer() throws -> Tokenizer { try Tokenizer.load(directory: folder) }
+
+    /// Opens weights.h5 after the cheap manifest check, and checks its tensors against the architecture.
+    func loadWeightsChecked(architecture: any Architecture) throws -> ZooWeights {
+        let mismatches = try manifest().check(folder: folder)
+        if let first = mismatches.first {
+            throw ZooError(path: folder.path, "\(first): the model is damaged (convert it again)")
+        }
+        let weights = try ZooWeights(contentsOf: file(Self.weightsFile))
+        let path = weights.url.path
+        let expected = architecture.tensorShapes
+        for name in weights.names {
+            guard let shape = expected[name] else { throw ZooError(path: path, "unexpected tensor \"\(name)\"") }
+            let stored = weights.info(name)?.shape ?? []
+            guard stored == shape else {
+                throw ZooError(path: path, "tensor \"\(name)\" has shape \(stored) but the config needs \(shape)")
+            }
+        }
+        if let missing = expected.keys.sorted().first(where: { weights.info($0) == nil }) {
+            throw ZooError(path: path, "missing tensor \"\(missing)\"")
+        }
+        return weights
+    }
+
+    /// The architecture, its weights and its tokenizer, ready to run.
+    public func load() throws -> LoadedModel {
+        _ = try metadata()
+        let config = try config()
+        let architecture = try Architectures.instantiate(config)
+        let weights = try loadWeightsChecked(architecture: architecture)
+        let tokenizer = try tokenizer()
+        let model = try architecture.makeModel(weights: weights)
+        return LoadedModel(name: name, config: config, model: model, tokenizer: tokenizer,
+                           specialTokens: try SpecialTokens(folder: folder))
+    }
+}
+
+extension ZooWeights: WeightStore {}
+
+/// A model loaded from the zoo.
+public struct LoadedModel {
+    public let name: String
+    public let config: ModelConfig
+    public let model: any LanguageModel
+    public let tokenizer: Tokenizer
+    public let specialTokens: SpecialTokens
+
+    /// A text generator over this model, or an error if its architecture does not generate text.
+    public func textGenerator() throws -> TextGenerator {
+        guard let causal = model as? any CausalLanguageModel else {
+            throw ZooError("\(name) is a \(config.modelType) model, which does not generate text")
+        }
+        return TextGenerator(model: causal, tokenizer: tokenizer, name: name,
+                             stopTokens: specialTokens.endOfSequence, startToken: specialTokens.beginningOfSequence)
+    }
+}
+
+/// The begin and end tokens of a model, from generation_config.json where present, else config.json.
+public struct SpecialTokens: Sendable {
+    public let beginningOfSequence: Int?
+    public let endOfSequence: Set<Int>
+
+    init(folder: URL) throws {
+        func ids(_ key: String, in file: String) throws -> [Int]? {
+            let url = folder.appendingPathComponent(file)
+            guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
+            guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+                throw ZooError(path: url.path, "not a JSON object")
+            }
+            switch object[key] {
+            case let id as Int: return [id]
+            case let list as [Int]: return list
+            case nil, is NSNull: return nil
+            default: throw ZooError(path: url.path, "\"\(key)\" must be a token id or a list of them")
+            }
+        }
+        let bos = try ids("bos_token_id", in: "generation_config.json") ?? ids("bos_token_id", in: StoredModel.configFile)
+        let eos = try ids("eos_token_id", in: "generation_config.json") ?? ids("eos_token_id", in: StoredModel.configFile)
+        beginningOfSequence = bos?.first
+        endOfSequence = Set(eos ?? [])
+    }
+}

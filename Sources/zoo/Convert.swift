@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import Zoo
+import ZooTensor
+
+struct Convert: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Convert a Hugging Face model folder into a zoo model.")
+
+    @Argument(help: "A Hugging Face model folder: config.json, model.safetensors and the tokenizer files.")
+    var source: String
+
+    @Option(help: "The model's name in the zoo.")
+    var name: String
+
+    @Option(help: "Stored element type: f32, f16 or bf16 (default: the source's).")
+    var dtype: String?
+
+    @Option(help: "A note kept with the model and shown by `zoo info`.")
+    var description: String?
+
+    @Flag(help: "Replace a model of the same name.")
+    var force = false
+
+    @OptionGroup var zooOptions: ZooOptions
+
+    /// Conversions writing at least this much show a progress bar.
+    static let progressThreshold = 50_000_000
+
+    func run() throws {
+        try reportingErrors {
+            var dtypeValue: DType?
+            if let dtype {
+                guard let parsed = DType(name: dtype) else {
+                    throw ValidationError("--dtype must be f32, f16 or bf16, not \"\(dtype)\"")
+                }
+                dtypeValue = parsed
+            }
+            let converter = Converter(zoo: zooOptions.zoo)
+            var bar = ProgressBar(label: "converting \(name)")
+            let model = try converter.convert(
+                URL(fileURLWithPath: source),
+                options: .init(name: name, dtype: dtypeValue, force: force, description: description)
+            ) { done, total in
+                if total >= Self.progressThreshold { bar.update(done: done, total: total) }
+            }
+            Terminal.note("converted \(source) into \(model.folder.path)")
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+@testable import Zoo
+
+/// Bad input when loading from the zoo: damaged files are refused with the file named.
+@Suite struct LoadingTests {
+    let zooFolder = temporaryFolder("zoo")
+    var zoo: ModelZoo { ModelZoo(folders: [zooFolder]) }
+
+    init() throws {
+        try Converter(zoo: ModelZoo(folders: [zooFolder])).convert(fixture("tiny-gpt2"), options: .init(name: "m"))
+    }
+
+    var weights: URL { zooFolder.appendingPathComponent("m/weights.h5") }
+
+    func loadError() -> String {
+        do {
+            _ = try zoo.model(named: "m").load()
+            Issue.record("the damaged model loaded")
+            return ""
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test func aModelThatIsNotInTheZooIsNamed() {
+        #expect(throws: ZooError.self) { try zoo.model(named: "nope") }
+        #expect((try? zoo.model(named: "nope")) == nil)
+        do { _ = try zoo.model(named: "nope") } catch { #expect("\(error)".contains("no model named \"nope\"")) }
+    }
+
+    @Test func aTruncatedWeightsFileIsRefused() throws {
+        let handle = try FileHandle(forWritingTo: weights)
+        try handle.truncate(atOffset: 4000)
+        try handle.close()
+        let message = loadError()
+        #expect(message.contains("weights.h5"))
+    }
+
+    @Test func aCorruptWeightsFileIsRefusedEvenWithAMatchingManifest() throws {
+        var bytes = try Data(contentsOf: weights)
+        for i in 0..<512 { bytes[i] = UInt8(truncatingIfNeeded: i &* 37) }
+        try bytes.write(to: weights)
+        // Rewrite the manifest so that only the weights file itself can reveal the damage.
+        let folder = zooFolder.appendingPathComponent("m")
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("manifest.json"))
+        try Manifest(building: folder).write(to: folder.appendingPathComponent("manifest.json"))
+        #expect(loadError().contains("weights.h5"))
+    }
+
+    @Test func aMissingTokenizerFileIsNamed() throws {
+        let folder = zooFolder.appendingPathComponent("m")
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("tokenizer.json"))
+        #expect(loadError().contains("tokenizer.json"))
+    }
+}
