@@ -7,19 +7,13 @@ public final class SafetensorsFile: Sendable {
     /// Headers longer than this are refused before reading them.
     public static let maximumHeaderSize = 100_000_000
 
-    public let url: URL
-    /// The tensor names, sorted.
-    public let names: [String]
     /// The header's `__metadata__` (empty when absent).
     public let metadata: [String: String]
-    private let entries: [String: Entry]
-    private let mapping: Storage
+    private let table: TensorTable
 
-    struct Entry {
-        let info: TensorInfo
-        /// Offset of the data in the file.
-        let offset: Int
-    }
+    public var url: URL { table.url }
+    /// The tensor names, sorted.
+    public var names: [String] { table.names }
 
     public init(contentsOf url: URL) throws(FormatError) {
         let path = url.path
@@ -40,26 +34,14 @@ public final class SafetensorsFile: Sendable {
         let dataStart = 8 + Int(headerLength)
         let header = try decodeHeader(Data(bytes[8..<dataStart]), path: path)
         let entries = try locateTensors(header.tensors, dataStart: dataStart, dataSize: bytes.count - dataStart, path: path)
-        self.url = url
-        self.mapping = mapping
-        self.entries = entries
-        self.names = entries.keys.sorted()
+        self.table = TensorTable(url: url, mapping: mapping, entries: entries)
         self.metadata = header.metadata
     }
 
-    public func info(_ name: String) -> TensorInfo? { entries[name]?.info }
+    public func info(_ name: String) -> TensorInfo? { table.info(name) }
 
     /// The tensor `name`: a read-only view into the mapping, or a copy when its data is misaligned.
-    public func tensor(_ name: String) throws(FormatError) -> Tensor {
-        guard let entry = entries[name] else { throw FormatError(path: url.path, tensor: name, "no such tensor") }
-        let info = entry.info
-        guard entry.offset % info.dtype.byteSize != 0 else {
-            return Tensor(shape: info.shape, dtype: info.dtype, storage: mapping, byteOffset: entry.offset)
-        }
-        let copy = Storage(byteCount: info.byteCount)
-        copy.base.copyMemory(from: mapping.base + entry.offset, byteCount: info.byteCount)
-        return Tensor(shape: info.shape, dtype: info.dtype, storage: copy)
-    }
+    public func tensor(_ name: String) throws(FormatError) -> Tensor { try table.tensor(name) }
 }
 
 /// The header as written: the tensor entries, not yet checked against the data, and the metadata.
@@ -124,8 +106,8 @@ private func decodeHeader(_ data: Data, path: String) throws(FormatError) -> Hea
 /// Checks every entry against the data section: a supported dtype, offsets inside it that match the shape, and no
 /// two tensors sharing bytes.
 private func locateTensors(_ tensors: [String: Header.Tensor], dataStart: Int, dataSize: Int,
-                           path: String) throws(FormatError) -> [String: SafetensorsFile.Entry] {
-    var entries: [String: SafetensorsFile.Entry] = [:]
+                           path: String) throws(FormatError) -> [String: TensorTable.Entry] {
+    var entries: [String: TensorTable.Entry] = [:]
     var ranges: [(name: String, range: Range<Int>)] = []
     for (name, tensor) in tensors {
         let dtype: DType
@@ -152,7 +134,7 @@ private func locateTensors(_ tensors: [String: Header.Tensor], dataStart: Int, d
                               "data_offsets span \(end - begin) bytes, "
                                   + "shape \(tensor.shape) in \(tensor.dtype) needs \(byteCount)")
         }
-        entries[name] = SafetensorsFile.Entry(info: TensorInfo(shape: tensor.shape, dtype: dtype), offset: dataStart + begin)
+        entries[name] = TensorTable.Entry(info: TensorInfo(shape: tensor.shape, dtype: dtype), offset: dataStart + begin)
         if begin < end { ranges.append((name, begin..<end)) }
     }
     // In order of start, a range overlaps an earlier one exactly when it starts before the furthest end so far.

@@ -5,17 +5,11 @@ import ZooTensor
 /// A zoo weights file (`weights.h5`, Formats/zoo-checkpoint-v1.md) opened for reading. Opening validates the whole
 /// file with libhdf5, then maps it once; tensors are views into that mapping, never copies.
 public final class ZooWeights: Sendable {
-    public let url: URL
-    /// The tensor names, sorted.
-    public let names: [String]
-    private let entries: [String: Entry]
-    private let mapping: Storage
+    private let table: TensorTable
 
-    struct Entry {
-        let info: TensorInfo
-        /// File offset of the data; 0 for tensors without elements, which have no storage in the file.
-        let offset: Int
-    }
+    public var url: URL { table.url }
+    /// The tensor names, sorted.
+    public var names: [String] { table.names }
 
     public init(contentsOf url: URL) throws(FormatError) {
         let path = url.path
@@ -24,19 +18,13 @@ public final class ZooWeights: Sendable {
         let entries = try withHDF5(path: path) { () throws(FormatError) in
             try readCatalog(path: path, fileSize: mapping.byteCount)
         }
-        self.url = url
-        self.mapping = mapping
-        self.entries = entries
-        self.names = entries.keys.sorted()
+        self.table = TensorTable(url: url, mapping: mapping, entries: entries)
     }
 
-    public func info(_ name: String) -> TensorInfo? { entries[name]?.info }
+    public func info(_ name: String) -> TensorInfo? { table.info(name) }
 
-    /// The tensor `name`, a read-only view into the file's mapping.
-    public func tensor(_ name: String) throws(FormatError) -> Tensor {
-        guard let entry = entries[name] else { throw FormatError(path: url.path, tensor: name, "no such tensor") }
-        return Tensor(shape: entry.info.shape, dtype: entry.info.dtype, storage: mapping, byteOffset: entry.offset)
-    }
+    /// The tensor `name`, a read-only view into the file's mapping (the format aligns all data).
+    public func tensor(_ name: String) throws(FormatError) -> Tensor { try table.tensor(name) }
 }
 
 /// The checks that need no HDF5: libhdf5 was not written for hostile input, so it only sees files that at least
@@ -67,7 +55,7 @@ private func checkSuperblock(_ file: Storage, _ context: ErrorContext) throws(Fo
 }
 
 /// Opens the file with libhdf5 and validates the root attributes and every dataset. Call under `withHDF5`.
-private func readCatalog(path: String, fileSize: Int) throws(FormatError) -> [String: ZooWeights.Entry] {
+private func readCatalog(path: String, fileSize: Int) throws(FormatError) -> [String: TensorTable.Entry] {
     let context = ErrorContext(path: path)
     let file = H5Fopen(path, zoo_h5f_acc_rdonly(), zoo_h5p_default())
     guard file >= 0 else { throw context.hdf5Error("cannot open as HDF5") }
@@ -76,7 +64,7 @@ private func readCatalog(path: String, fileSize: Int) throws(FormatError) -> [St
 
     var group = H5G_info_t()
     guard H5Gget_info(file, &group) >= 0 else { throw context.hdf5Error("cannot read the root group") }
-    var entries: [String: ZooWeights.Entry] = [:]
+    var entries: [String: TensorTable.Entry] = [:]
     for index in 0..<group.nlinks {
         var context = context
         let name = try linkName(file, index, context)
@@ -136,7 +124,7 @@ private func linkName(_ file: hid_t, _ index: hsize_t, _ context: ErrorContext) 
     return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }
 
-private func readEntry(_ dataset: hid_t, fileSize: Int, _ context: ErrorContext) throws(FormatError) -> ZooWeights.Entry {
+private func readEntry(_ dataset: hid_t, fileSize: Int, _ context: ErrorContext) throws(FormatError) -> TensorTable.Entry {
     try checkStorageLayout(dataset, context)
     let dtype = try readDType(dataset, context)
     let shape = try readShape(dataset, context)
@@ -144,7 +132,7 @@ private func readEntry(_ dataset: hid_t, fileSize: Int, _ context: ErrorContext)
         throw context.error("shape \(shape) is too large")
     }
     let info = TensorInfo(shape: shape, dtype: dtype)
-    guard byteCount > 0 else { return ZooWeights.Entry(info: info, offset: 0) }
+    guard byteCount > 0 else { return TensorTable.Entry(info: info, offset: 0) }
 
     let address = H5Dget_offset(dataset)
     guard address != zoo_haddr_undef() else { throw context.error("has no data in the file (never written)") }
@@ -159,7 +147,7 @@ private func readEntry(_ dataset: hid_t, fileSize: Int, _ context: ErrorContext)
     guard offset % UInt64(ZooCheckpointLayout.dataAlignment) == 0 else {
         throw context.error("data at offset \(offset) is not aligned to \(ZooCheckpointLayout.dataAlignment) bytes")
     }
-    return ZooWeights.Entry(info: info, offset: Int(offset))
+    return TensorTable.Entry(info: info, offset: Int(offset))
 }
 
 /// Refuses every storage but contiguous data in this file without filters: only that can be mapped in place.

@@ -42,7 +42,7 @@ struct Convert: ParsableCommand {
                 URL(fileURLWithPath: source),
                 options: .init(name: name, dtype: dtypeValue, force: force, description: description)
             ) { done, total in
-                if total >= Self.progressThreshold { bar.update(done: done, total: total) }
+                if total >= Self.progressThreshold && Terminal.stderrIsTerminal { bar.update(done: done, total: total) }
             }
             Terminal.note("converted \(source) into \(model.folder.path)")
         }

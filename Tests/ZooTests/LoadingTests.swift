@@ -48,6 +48,23 @@ import Testing
         #expect(loadError().contains("weights.h5"))
     }
 
+    @Test func weightsThatDisagreeWithTheConfigAreRefused() throws {
+        let folder = zooFolder.appendingPathComponent("m")
+        let config = folder.appendingPathComponent("config.json")
+        let text = try String(contentsOf: config, encoding: .utf8)
+        #expect(text.contains("\"n_positions\": 64"))
+        try text.replacingOccurrences(of: "\"n_positions\": 64", with: "\"n_positions\": 32").write(to: config, atomically: true, encoding: .utf8)
+        try Manifest(building: folder).write(to: folder.appendingPathComponent("manifest.json"))
+        let message = loadError()
+        #expect(message.contains("weights.h5") && message.contains("position_embedding.weight") && message.contains("[32, 32]"))
+    }
+
+    @Test func aFileThatDisagreesWithTheManifestIsNamed() throws {
+        let folder = zooFolder.appendingPathComponent("m")
+        try Data("extra".utf8).write(to: folder.appendingPathComponent("vocab.json"), options: .atomic)
+        #expect(loadError().contains("vocab.json"))
+    }
+
     @Test func aMissingTokenizerFileIsNamed() throws {
         let folder = zooFolder.appendingPathComponent("m")
         try FileManager.default.removeItem(at: folder.appendingPathComponent("tokenizer.json"))

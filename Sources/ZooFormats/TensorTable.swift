@@ -1,0 +1,40 @@
+import Foundation
+import ZooTensor
+
+/// The tensors of one memory-mapped file: where each one's data lies, and views of it. The weights file and every
+/// import format share it once their own parsing has located the tensors.
+struct TensorTable: Sendable {
+    struct Entry: Sendable {
+        let info: TensorInfo
+        /// File offset of the data; 0 for tensors without elements, which have no storage in the file.
+        let offset: Int
+    }
+
+    let url: URL
+    let mapping: Storage
+    let entries: [String: Entry]
+    /// The tensor names, sorted.
+    let names: [String]
+
+    init(url: URL, mapping: Storage, entries: [String: Entry]) {
+        self.url = url
+        self.mapping = mapping
+        self.entries = entries
+        self.names = entries.keys.sorted()
+    }
+
+    func info(_ name: String) -> TensorInfo? { entries[name]?.info }
+
+    /// The tensor `name`: a read-only view into the mapping, or a copy when its data is not aligned to its
+    /// element size.
+    func tensor(_ name: String) throws(FormatError) -> Tensor {
+        guard let entry = entries[name] else { throw FormatError(path: url.path, tensor: name, "no such tensor") }
+        let info = entry.info
+        guard entry.offset % info.dtype.byteSize != 0 else {
+            return Tensor(shape: info.shape, dtype: info.dtype, storage: mapping, byteOffset: entry.offset)
+        }
+        let copy = Storage(byteCount: info.byteCount)
+        copy.base.copyMemory(from: mapping.base + entry.offset, byteCount: info.byteCount)
+        return Tensor(shape: info.shape, dtype: info.dtype, storage: copy)
+    }
+}
