@@ -15,6 +15,7 @@ let package = Package(
         // System libraries, found through pkg-config.
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CJSONC", pkgConfig: "json-c", providers: [.apt(["libjson-c-dev"])]),
         // HDF5's predefined type and property ids are macros over globals that Swift cannot import: this shim
         // exposes them as functions.
         .target(name: "CZooHDF5", dependencies: ["CHDF5"]),
@@ -27,7 +28,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // Tokenizers as Hugging Face publishes them.
-        .target(name: "ZooTokenizers"),
+        .target(name: "ZooTokenizers", dependencies: ["CJSONC"]),
         // Architectures: the plugin protocol, its registry and one file per architecture.
         .target(name: "ZooModels", dependencies: ["ZooTensor"]),
         // The public API: the zoo on disk, the converter and the pipelines.

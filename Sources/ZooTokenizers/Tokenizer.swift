@@ -37,7 +37,8 @@ public final class Tokenizer: Sendable {
         try TokenizerFiles.load(directory: directory)
     }
 
-    /// Loads a tokenizer.json, or a vocab.json with its merges.txt beside it.
+    /// Loads a tokenizer.json, or a vocab.json with its merges.txt beside it. A file whose name ends in
+    /// "tokenizer.json" is read as a tokenizer.json; another is one when its "model" is an object.
     public static func load(file: URL) throws -> Tokenizer {
         try TokenizerFiles.load(file: file)
     }

@@ -232,4 +232,53 @@ import Testing
         let namedVocabulary = write("other-vocab.json", "{\"a\": 0}")
         expectError(at: otherMerges, mentioning: "no such file") { try Tokenizer.load(file: namedVocabulary) }
     }
+
+    /// A tokenizer.json with a broken "model" is an error about that file, not a vocab.json missing its merges.
+    @Test func aFileNamedTokenizerJSONIsReadAsOne() {
+        let broken = write("tokenizer.json", "{\"model\": 3}")
+        _ = write("vocab.json", "{\"a\": 0}")
+        _ = write("merges.txt", "")
+        let wrongModel = "model: expected an object, found the number 3"
+        expectError(at: broken, mentioning: wrongModel) { try Tokenizer.load(directory: directory) }
+        expectError(at: broken, mentioning: wrongModel) { try Tokenizer.load(file: broken) }
+        let named = write("gpt2-tokenizer.json", "{\"model\": [\"a\"]}")
+        expectError(at: named, mentioning: "model: expected an object, found an array") {
+            try Tokenizer.load(file: named)
+        }
+        let noModel = write("tokenizer.json", "{\"a\": 0}")
+        expectError(at: noModel, mentioning: "missing \"model\"") { try Tokenizer.load(directory: directory) }
+    }
+
+    /// Under another name, a file whose "model" is an object is a tokenizer.json, and any other a vocab.json.
+    @Test func otherFilesAreReadByTheirContent() throws {
+        let renamed = write("gpt2.json", try JSONSerialization.data(withJSONObject: Self.valid))
+        #expect(try Tokenizer.load(file: renamed).encode("abab<|endoftext|>") == [2, 2, 3])
+
+        let vocabulary = write("vocab.json", "{\"model\": 0, \"a\": 1, \"b\": 2, \"ab\": 3}")
+        _ = write("merges.txt", "a b\n")
+        let tokenizer = try Tokenizer.load(file: vocabulary)
+        #expect(tokenizer.id(for: "model") == 0)
+        #expect(tokenizer.encode("ab") == [3])
+    }
+
+    /// Tokens are told apart by their bytes, as json-c keeps keys: "é" and "e\u{301}" are two tokens.
+    @Test func canonicallyEquivalentTokensStayApart() throws {
+        let file = write(
+            "tokenizer.json", #"{"model": {"type": "BPE", "vocab": {"\u00e9": 0, "e\u0301": 1}, "merges": []}}"#)
+        let tokenizer = try Tokenizer.load(file: file)
+        #expect(tokenizer.vocabularySize == 2)
+        #expect(tokenizer.id(for: "\u{E9}") == 0)
+        #expect(tokenizer.id(for: "e\u{301}") == 1)
+        #expect(tokenizer.token(for: 1).map(Exact.init) == Exact("e\u{301}"))
+    }
+
+    @Test func invalidUTF8OrTrailingTextInATokenizerJSON() throws {
+        let overlong = write("tokenizer.json", Data([0x7B, 0x22, 0xC0, 0xAF, 0x22, 0x3A, 0x31, 0x7D]))
+        expectTokenizerJSONError(overlong, mentioning: "not valid JSON: invalid UTF-8 at byte offset 2")
+        let trailing = tokenizerJSON { _ in }
+        var data = try Data(contentsOf: trailing)
+        data.append(contentsOf: Array(" {}".utf8))
+        expectTokenizerJSONError(write("tokenizer.json", data), mentioning: "not valid JSON: unexpected character")
+        expectTokenizerJSONError(write("tokenizer.json", ""), mentioning: "not valid JSON: the file is empty")
+    }
 }

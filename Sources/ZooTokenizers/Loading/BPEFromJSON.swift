@@ -3,8 +3,7 @@ enum BPEFromJSON {
     static func model(_ object: JSONObject) throws -> BPEModel {
         let type = try object["type"]?.string()
         guard type == "BPE" || (type == nil && object["merges"] != nil) else {
-            throw TokenizerJSON.unsupported(
-                JSONValue(value: object.fields, file: object.file, parentPath: object.path), "model")
+            throw TokenizerJSON.unsupported(object.value, "model")
         }
         if let dropout = object["dropout"], try dropout.number() != 0 {
             throw dropout.error("BPE dropout is random and not supported")
@@ -24,25 +23,14 @@ enum BPEFromJSON {
 
     /// A vocabulary object: token to id.
     static func vocabulary(_ object: JSONObject) throws -> Vocabulary {
-        let entries = try object.fields.map { token, id in
-            if let id = JSONValue.integer(id) { return (token, id) }
-            // Not an integer: this throws the error that names the entry.
-            return (
-                token,
-                try JSONValue(value: id, file: object.file, parentPath: object.path, step: .entry(token)).integer()
-            )
-        }
-        return try Vocabulary(entries: entries, source: object.file)
+        try Vocabulary(entries: object.map { token, id in (token, try id.integer()) }, source: object.file)
     }
 
     /// A merge, written either as `["a", "b"]` or, in older files, as `"a b"`.
     private static func merge(_ json: JSONValue) throws -> (String, String) {
-        if let pair = json.value as? [Any], pair.count == 2, let left = pair[0] as? String,
-            let right = pair[1] as? String
-        {
-            return (left, right)
-        }
-        if let pair = try? json.array() {
+        if let pair = json.stringPair { return pair }
+        if json.isArray {
+            let pair = try json.array()
             guard pair.count == 2 else { throw json.error("expected a merge of two tokens, found \(pair.count)") }
             return (try pair[0].string(), try pair[1].string())
         }

@@ -1,10 +1,8 @@
+import CJSONC
 import Foundation
 
-/// A value parsed by Foundation's `JSONSerialization`, with the file and key path it came from, so that a value
-/// of the wrong type is reported as "tokenizer.json: model.vocab: expected an object, found an array".
-///
-/// Caveat: `JSONSerialization` keys objects by `String`, which merges keys that are canonically equivalent
-/// ("é" and "e\u{301}"). Byte-level vocabularies cannot have such pairs; other vocabularies could.
+/// A value in a parsed JSON file, with the file and key path it came from, so that a value of the wrong type is
+/// reported as "tokenizer.json: model.vocab: expected an object, found an array". It reads json-c's tree in place.
 struct JSONValue {
     /// How a value is reached from its container; the path text is only made for error messages.
     enum Step {
@@ -15,17 +13,26 @@ struct JSONValue {
         case index(Int)
     }
 
-    let value: Any
-    let file: String
+    /// json-c's value, nil for null.
+    let handle: OpaquePointer?
+    /// Keeps `handle` alive.
+    let document: JSONDocument
     private let parentPath: String
     private let step: Step
 
-    init(value: Any, file: String, parentPath: String = "", step: Step = .root) {
-        self.value = value
-        self.file = file
+    init(handle: OpaquePointer?, document: JSONDocument, parentPath: String = "", step: Step = .root) {
+        self.handle = handle
+        self.document = document
         self.parentPath = parentPath
         self.step = step
     }
+
+    static func parse(_ data: Data, file: String) throws -> JSONValue {
+        let document = try JSONDocument(data, file: file)
+        return JSONValue(handle: document.root, document: document)
+    }
+
+    var file: String { document.file }
 
     /// The key path, such as "model.merges[3]".
     var path: String {
@@ -37,63 +44,66 @@ struct JSONValue {
         }
     }
 
-    static func parse(_ data: Data, file: String) throws -> JSONValue {
-        do {
-            let value = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
-            return JSONValue(value: value, file: file)
-        } catch {
-            let reason = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
-            throw TokenizerError(path: file, problem: "not valid JSON: \(reason)")
-        }
-    }
-
     func error(_ problem: String) -> TokenizerError {
         TokenizerError(path: file, problem: path.isEmpty ? problem : "\(path): \(problem)")
     }
 
-    /// Tested on the type: `value is NSNull` would first turn a large dictionary or array into its Objective-C
-    /// counterpart, entry by entry.
-    static func isNull(_ value: Any) -> Bool {
-        type(of: value) == NSNull.self
-    }
+    var isArray: Bool { json_object_get_type(handle) == json_type_array }
 
     func object() throws -> JSONObject {
-        guard let fields = value as? [String: Any] else { throw mismatch("an object") }
-        return JSONObject(fields: fields, file: file, path: path)
+        guard let handle, json_object_get_type(handle) == json_type_object else { throw mismatch("an object") }
+        return JSONObject(handle: handle, document: document, path: path)
     }
 
-    func array() throws -> [JSONValue] {
-        guard let elements = value as? [Any] else { throw mismatch("an array") }
-        let path = path
-        return elements.enumerated().map { JSONValue(value: $1, file: file, parentPath: path, step: .index($0)) }
+    func array() throws -> JSONArray {
+        guard let handle, isArray else { throw mismatch("an array") }
+        return JSONArray(handle: handle, document: document, path: path)
     }
 
     func string() throws -> String {
-        guard let string = value as? String else { throw mismatch("a string") }
+        guard let string = Self.string(handle) else { throw mismatch("a string") }
         return string
     }
 
+    /// `["a", "b"]` as a pair, or nil for any other value; read without the key paths that errors need, as a
+    /// model has tens of thousands of merges written so.
+    var stringPair: (String, String)? {
+        guard isArray, json_object_array_length(handle) == 2,
+            let left = Self.string(json_object_array_get_idx(handle, 0)),
+            let right = Self.string(json_object_array_get_idx(handle, 1))
+        else { return nil }
+        return (left, right)
+    }
+
+    /// The string's bytes as they are, NULs included (the document is valid UTF-8).
+    private static func string(_ handle: OpaquePointer?) -> String? {
+        guard json_object_get_type(handle) == json_type_string, let bytes = json_object_get_string(handle) else {
+            return nil
+        }
+        let count = Int(json_object_get_string_len(handle))
+        return bytes.withMemoryRebound(to: UInt8.self, capacity: count) {
+            String(decoding: UnsafeBufferPointer(start: $0, count: count), as: UTF8.self)
+        }
+    }
+
     func bool() throws -> Bool {
-        guard let number = value as? NSNumber, Self.isBoolean(number) else { throw mismatch("true or false") }
-        return number.boolValue
+        guard json_object_get_type(handle) == json_type_boolean else { throw mismatch("true or false") }
+        return json_object_get_boolean(handle) != 0
     }
 
     func number() throws -> Double {
-        guard let number = value as? NSNumber, !Self.isBoolean(number) else { throw mismatch("a number") }
-        return number.doubleValue
+        let type = json_object_get_type(handle)
+        guard type == json_type_int || type == json_type_double else { throw mismatch("a number") }
+        return json_object_get_double(handle)
     }
 
     /// An integer written without fraction or exponent, within `Int`.
     func integer() throws -> Int {
-        guard let integer = Self.integer(value) else { throw mismatch("an integer") }
-        return integer
-    }
-
-    static func integer(_ value: Any) -> Int? {
-        guard let number = value as? NSNumber, !isBoolean(number), !(number is NSDecimalNumber),
-            "ilqs".utf8.contains(UInt8(bitPattern: number.objCType.pointee))
-        else { return nil }
-        return number.intValue
+        // json-c keeps an integer above Int64.max as a UInt64, which reads back as Int64.max.
+        guard json_object_get_type(handle) == json_type_int, json_object_get_uint64(handle) <= Int64.max else {
+            throw mismatch("an integer")
+        }
+        return Int(json_object_get_int64(handle))
     }
 
     private func mismatch(_ expected: String) -> TokenizerError {
@@ -101,47 +111,14 @@ struct JSONValue {
     }
 
     private var kind: String {
-        switch value {
-        case _ where Self.isNull(value): return "null"
-        case is String: return "a string"
-        case is [Any]: return "an array"
-        case is [String: Any]: return "an object"
-        case let number as NSNumber: return Self.isBoolean(number) ? "a boolean" : "the number \(number)"
-        default: return "\(type(of: value))"
+        switch json_object_get_type(handle) {
+        case json_type_null: return "null"
+        case json_type_string: return "a string"
+        case json_type_array: return "an array"
+        case json_type_object: return "an object"
+        case json_type_boolean: return "a boolean"
+        // json-c writes a parsed fraction as the file has it.
+        default: return "the number \(String(cString: json_object_to_json_string(handle)))"
         }
-    }
-
-    /// Booleans come back as NSNumbers of a class of their own.
-    private static func isBoolean(_ number: NSNumber) -> Bool {
-        type(of: number) == type(of: NSNumber(value: true))
-    }
-}
-
-/// A JSON object with the file and key path it came from.
-struct JSONObject {
-    let fields: [String: Any]
-    let file: String
-    let path: String
-
-    /// The value at `key`, or nil when it is missing or null.
-    subscript(key: String) -> JSONValue? {
-        guard let value = fields[key], !JSONValue.isNull(value) else { return nil }
-        return JSONValue(value: value, file: file, parentPath: path, step: .key(key))
-    }
-
-    func required(_ key: String) throws -> JSONValue {
-        guard let value = self[key] else {
-            throw TokenizerError(
-                path: file, problem: path.isEmpty ? "missing \"\(key)\"" : "\(path): missing \"\(key)\"")
-        }
-        return value
-    }
-
-    func bool(_ key: String, default defaultValue: Bool) throws -> Bool {
-        try self[key]?.bool() ?? defaultValue
-    }
-
-    func string(_ key: String) throws -> String? {
-        try self[key]?.string()
     }
 }

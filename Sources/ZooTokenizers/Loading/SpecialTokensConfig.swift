@@ -59,12 +59,12 @@ enum SpecialTokensConfig {
 
     /// `{"50256": {"content": "<|endoftext|>", "special": true, ...}}`, in id order.
     private static func numberedTokens(_ decoder: JSONObject) throws -> [AddedToken] {
-        let numbered = try decoder.fields.keys.map { key in
+        let numbered = try decoder.map { key, token in
             guard let id = Int(key) else {
                 throw TokenizerError(
                     path: decoder.file, problem: "\(decoder.path): \(key.debugDescription) is not an id")
             }
-            return (id, try TokenizerJSON.addedToken(try decoder.required(key).object()))
+            return (id, try TokenizerJSON.addedToken(try token.object()))
         }
         return numbered.sorted { $0.0 < $1.0 }.map(\.1)
     }

@@ -15,11 +15,13 @@ enum TokenizerFiles {
         throw TokenizerError(path: directory.path, problem: "has neither tokenizer.json nor vocab.json")
     }
 
-    /// A file whose "model" is an object is a tokenizer.json; any other is taken for a vocab.json (where
-    /// "model" may well be a token).
+    /// A file named "tokenizer.json", or ending so, is read as one. Another is a tokenizer.json when its "model"
+    /// is an object, and else taken for a vocab.json (where "model" may well be a token).
     static func load(file: URL) throws -> Tokenizer {
         let root = try JSONValue.parse(try read(file), file: file.path).object()
-        if (try? root["model"]?.object()) != nil { return try TokenizerJSON.tokenizer(from: root) }
+        let isTokenizerJSON =
+            file.lastPathComponent.hasSuffix("tokenizer.json") || (try? root["model"]?.object()) != nil
+        if isTokenizerJSON { return try TokenizerJSON.tokenizer(from: root) }
         return try vocabAndMerges(vocabulary: root, mergesFile: mergesFile(besides: file))
     }
 
