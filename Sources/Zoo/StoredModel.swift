@@ -66,6 +66,10 @@ public struct StoredModel: Sendable {
         let weights = try loadWeightsChecked(architecture: architecture)
         let tokenizer = try tokenizer()
         let model = try architecture.makeModel(weights: weights)
+        // A token beyond the embedding table would crash the model at its first lookup: refuse it here.
+        guard tokenizer.vocabularySize <= model.vocabularySize else {
+            throw ZooError(path: folder.path, "the tokenizer has \(tokenizer.vocabularySize) tokens but the model's embedding table only \(model.vocabularySize) (vocab_size in config.json)")
+        }
         return LoadedModel(name: name, config: config, model: model, tokenizer: tokenizer,
                            specialTokens: try SpecialTokens(folder: folder))
     }
@@ -83,18 +87,34 @@ public struct LoadedModel {
 
     /// A text generator over this model, or an error if its architecture does not generate text.
     public func textGenerator() throws -> TextGenerator {
-        guard let causal = model as? any CausalLanguageModel else {
-            throw ZooError("\(name) is a \(config.modelType) model, which does not generate text")
-        }
+        guard let causal = model as? any CausalLanguageModel else { throw unsupported("generate text") }
         return TextGenerator(model: causal, tokenizer: tokenizer, name: name,
                              stopTokens: specialTokens.endOfSequence, startToken: specialTokens.beginningOfSequence)
     }
+
+    /// The `zoo` commands this model serves, from the capabilities (protocols) its model conforms to.
+    public var commands: [String] {
+        var commands: [String] = []
+        if model is any CausalLanguageModel { commands.append("generate") }
+        if model is any MaskedLanguageModel { commands.append("fill-mask") }
+        if model is any EncoderModel { commands += ["embed", "similarity"] }
+        return commands
+    }
+
+    /// The error for a task this model's architecture cannot do, such as "generate text".
+    func unsupported(_ task: String) -> ZooError {
+        let serves = commands.isEmpty ? "no zoo command" : "only " + commands.map { "zoo \($0)" }.joined(separator: ", ")
+        return ZooError("\(name) is a \(config.modelType) model, which does not \(task): it serves \(serves)")
+    }
 }
 
-/// The begin and end tokens of a model, from generation_config.json where present, else config.json.
+/// The begin and end tokens of a model, from generation_config.json where present, else config.json; and its mask
+/// token as transformers names it, from tokenizer_config.json, else special_tokens_map.json.
 public struct SpecialTokens: Sendable {
     public let beginningOfSequence: Int?
     public let endOfSequence: Set<Int>
+    /// The text of the mask token (such as "[MASK]" or "<mask>") when the tokenizer files name it.
+    public let mask: String?
 
     init(folder: URL) throws {
         func ids(_ key: String, in file: String) throws -> [Int]? {
@@ -114,5 +134,25 @@ public struct SpecialTokens: Sendable {
         let eos = try ids("eos_token_id", in: "generation_config.json") ?? ids("eos_token_id", in: StoredModel.configFile)
         beginningOfSequence = bos?.first
         endOfSequence = Set(eos ?? [])
+        mask = try Self.namedToken("mask_token", in: folder.appendingPathComponent("tokenizer_config.json"))
+            ?? Self.namedToken("mask_token", in: folder.appendingPathComponent("special_tokens_map.json"))
+    }
+
+    /// A token named in a tokenizer file, as a string or as an added-token object with a "content".
+    private static func namedToken(_ key: String, in url: URL) throws -> String? {
+        guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw ZooError(path: url.path, "not a JSON object")
+        }
+        switch object[key] {
+        case let token as String: return token
+        case let token as [String: Any]:
+            guard let content = token["content"] as? String else {
+                throw ZooError(path: url.path, "\"\(key)\" has no \"content\" string")
+            }
+            return content
+        case nil, is NSNull: return nil
+        default: throw ZooError(path: url.path, "\"\(key)\" must be a token or an object with its \"content\"")
+        }
     }
 }

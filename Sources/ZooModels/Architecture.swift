@@ -60,3 +60,31 @@ public protocol CausalLanguageModel: LanguageModel {
     /// of every new position ([n, vocabulary]) or, when `allPositions` is false, of the last one ([1, vocabulary]).
     func forward(_ tokens: [Int], cache: KVCache, allPositions: Bool) -> Tensor
 }
+
+/// An encoder: each position of a sequence sees all the others, and the result is one vector per position.
+public protocol EncoderModel: LanguageModel {
+    /// The most tokens a sequence can have, special tokens included.
+    var maxSequenceLength: Int { get }
+    /// The token that pads the shorter sequences of a batch (the config's `pad_token_id`).
+    var paddingTokenID: Int { get }
+    /// The width of the hidden states.
+    var hiddenSize: Int { get }
+
+    /// The last hidden states, [batch, length, hiddenSize]. Padding positions hold values that mean nothing.
+    func hiddenStates(_ input: EncoderInput) -> Tensor
+}
+
+/// An encoder with a masked-language-model head, which scores every token of the vocabulary at each position.
+public protocol MaskedLanguageModel: EncoderModel {
+    /// The vocabulary logits, [n, vocabularySize], of hidden states [n, hiddenSize].
+    func tokenLogits(hiddenStates: Tensor) -> Tensor
+}
+
+extension MaskedLanguageModel {
+    /// The vocabulary logits of every position, [batch, length, vocabularySize].
+    public func logits(_ input: EncoderInput) -> Tensor {
+        let hidden = hiddenStates(input)
+        return tokenLogits(hiddenStates: hidden.reshaped([input.batch * input.length, hiddenSize]))
+            .reshaped([input.batch, input.length, vocabularySize])
+    }
+}

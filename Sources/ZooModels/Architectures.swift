@@ -3,6 +3,9 @@ public enum Architectures {
     /// Every plugin Zoo carries. Adding an architecture is adding its file and its entry here.
     public static let all: [any Architecture.Type] = [
         GPT2.self,
+        BERT.self,
+        RoBERTa.self,
+        DistilBERT.self,
     ]
 
     /// The plugin serving `modelType`, if any.

@@ -7,7 +7,8 @@ struct ZooCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "zoo",
         abstract: "A Swift-native transformer model zoo: convert checkpoints, list them, run them.",
-        subcommands: [Convert.self, List.self, Info.self, Tokenize.self, Generate.self])
+        subcommands: [Convert.self, List.self, Info.self, Tokenize.self, Generate.self, FillMask.self, Embed.self,
+                      Similarity.self])
 }
 
 /// Options every command that reads or writes the zoo takes.
