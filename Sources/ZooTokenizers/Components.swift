@@ -1,11 +1,10 @@
 // The stages of a tokenizer, as Hugging Face's `tokenizers` runs them. Encoding: added tokens are split off the
 // raw text; each remaining piece is normalized, then split off the added tokens that match normalized text;
 // the pre-tokenizer cuts what is left into words and the model turns each word into ids; the post-processor
-// finally adds special tokens around the sequence. Decoding maps ids to tokens and hands them to the decoder.
-// Text travels as UTF-8 bytes throughout.
+// finally adds special tokens around the text, or the pair of texts, and gives each token its type id. Decoding
+// maps ids to tokens and hands them to the decoder. Text travels as UTF-8 bytes throughout.
 
-/// Rewrites text before it is split into words (`normalizer` in tokenizer.json). None is implemented yet, so
-/// tokenizer.json files with a normalizer are refused; implementations plug in here.
+/// Rewrites text before it is split into words (`normalizer` in tokenizer.json).
 protocol Normalizer: Sendable {
     func normalize(_ text: UnsafeBufferPointer<UInt8>) -> [UInt8]
 }
@@ -28,9 +27,11 @@ protocol WordEncoder: AnyObject {
     func encode(_ word: UnsafeBufferPointer<UInt8>, into ids: inout [Int])
 }
 
-/// Adds special tokens around an encoded sequence (`post_processor`).
+/// Adds special tokens around the encoded texts and gives their tokens type ids (`post_processor`).
 protocol PostProcessor: Sendable {
-    func process(_ encoding: inout Encoding)
+    /// Hugging Face's `process_encodings`: `parts` holds the text, or the pair of texts, each with type id 0 and 1
+    /// as encoded; the result is the parts of the final encoding in order.
+    func process(_ parts: [EncodingPart], addSpecialTokens: Bool) -> [EncodingPart]
 }
 
 /// Turns tokens back into text (`decoder`). The text of a token sequence is the UTF-8 decoding, with repair,
@@ -40,12 +41,22 @@ protocol TokenDecoder: Sendable {
     func appendBytes(of token: String, position: Int, to bytes: inout [UInt8])
 }
 
-/// The ids of an encode call so far, and their tokens when the caller asked for them.
-struct Encoding {
+/// A stretch of an encoding whose tokens share one type id: an encoded text, or the special tokens a
+/// post-processor adds. The tokens are kept only when the caller asked for them.
+struct EncodingPart {
     var ids: [Int] = []
     var tokens: [String]?
+    var typeID = 0
 
-    init(withTokens: Bool) {
+    init(withTokens: Bool, typeID: Int = 0) {
         tokens = withTokens ? [] : nil
+        self.typeID = typeID
+    }
+
+    /// Special tokens added by a post-processor.
+    init(ids: [Int], tokens: [String], typeID: Int, withTokens: Bool) {
+        self.ids = ids
+        self.tokens = withTokens ? tokens : nil
+        self.typeID = typeID
     }
 }

@@ -4,7 +4,7 @@ import Testing
 @testable import ZooTokenizers
 
 /// The fixtures that Tools/make_tokenizer_fixtures.py writes: tokenizer files and what the Python `tokenizers`
-/// library makes of the hard corpus with each.
+/// library makes of the corpus and its pairs of texts with each.
 enum Fixtures {
     static let directory: URL = Bundle.module.url(forResource: "Fixtures", withExtension: nil)!
 
@@ -31,25 +31,41 @@ enum Fixtures {
 
 struct Expected: Decodable {
     let corpus: [String]
+    let pairs: [[String]]
     let tokenizers: [ExpectedTokenizer]
     let gpt2ByteDecodes: [ByteDecode]
+    let preTokenizers: [PreTokenizerWords]
 
     enum CodingKeys: String, CodingKey {
-        case corpus, tokenizers
+        case corpus, pairs, tokenizers
         case gpt2ByteDecodes = "gpt2_byte_decodes"
+        case preTokenizers = "pre_tokenizers"
     }
 }
 
 struct ExpectedTokenizer: Decodable, CustomTestStringConvertible, Sendable {
     struct Case: Decodable, Sendable {
         let ids: [Int]
+        let typeIDs: [Int]
         let tokens: [String]
         let decoded: String
         let decodedSkippingSpecial: String
 
         enum CodingKeys: String, CodingKey {
             case ids, tokens, decoded
+            case typeIDs = "type_ids"
             case decodedSkippingSpecial = "decoded_skipping_special"
+        }
+    }
+
+    struct PairCase: Decodable, Sendable {
+        let ids: [Int]
+        let typeIDs: [Int]
+        let tokens: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case ids, tokens
+            case typeIDs = "type_ids"
         }
     }
 
@@ -70,16 +86,43 @@ struct ExpectedTokenizer: Decodable, CustomTestStringConvertible, Sendable {
     let vocabularySize: Int
     let specialTokens: [Pair<String, Int>]
     let idToToken: [Pair<Int, String?>]
+    /// The special token and id that transformers gives each part ("mask", "pad", "cls", "sep", "unk"), for the
+    /// tokenizers transformers reads too.
+    let roles: [String: Pair<String, Int>?]?
     let cases: [Case]
+    let pairCases: [PairCase]
 
     enum CodingKeys: String, CodingKey {
-        case name, path, cases
+        case name, path, roles, cases
         case vocabularySize = "vocabulary_size"
         case specialTokens = "special_tokens"
         case idToToken = "id_to_token"
+        case pairCases = "pair_cases"
     }
 
     var testDescription: String { name }
+}
+
+/// A pre-tokenizer as tokenizer.json writes it, and the words it cuts each text into.
+struct PreTokenizerWords: Decodable, CustomTestStringConvertible, Sendable {
+    let preTokenizer: String
+    let texts: [String]
+    let words: [[String]]
+
+    enum CodingKeys: String, CodingKey {
+        case texts, words
+        case preTokenizer = "pre_tokenizer"
+    }
+
+    init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let object = try container.decode([String: String].self, forKey: .preTokenizer)
+        preTokenizer = String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
+        texts = try container.decode([String].self, forKey: .texts)
+        words = try container.decode([[String]].self, forKey: .words)
+    }
+
+    var testDescription: String { preTokenizer }
 }
 
 struct ByteDecode: Decodable, Sendable {

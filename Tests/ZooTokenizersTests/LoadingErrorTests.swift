@@ -110,7 +110,7 @@ import Testing
         expectError(at: missing, mentioning: "no such file") { try Tokenizer.load(file: missing) }
         let noDirectory = directory.appendingPathComponent("absent")
         expectError(at: noDirectory, mentioning: "no such directory") { try Tokenizer.load(directory: noDirectory) }
-        expectError(at: directory, mentioning: "neither tokenizer.json nor vocab.json") {
+        expectError(at: directory, mentioning: "has no tokenizer.json, vocab.json or vocab.txt") {
             try Tokenizer.load(directory: directory)
         }
         let file = write("plain.txt", "x")
@@ -158,25 +158,49 @@ import Testing
 
     @Test func unsupportedComponents() {
         expectTokenizerJSONError(
-            tokenizerJSON { $0["normalizer"] = ["type": "NFC"] }, mentioning: "normalizer type \"NFC\" is not supported"
-        )
+            tokenizerJSON { $0["normalizer"] = ["type": "Precompiled", "precompiled_charsmap": "AAAA"] },
+            mentioning: "normalizer type \"Precompiled\" is not supported")
+        expectTokenizerJSONError(
+            tokenizerJSON {
+                $0["normalizer"] = ["type": "Sequence", "normalizers": [["type": "NFC"], ["type": "Nmt"]]]
+            },
+            mentioning: "normalizer.normalizers[1]: normalizer type \"Nmt\" is not supported")
+        expectTokenizerJSONError(
+            tokenizerJSON {
+                $0["normalizer"] = ["type": "Replace", "pattern": ["Regex": "\\s+"], "content": " "]
+            },
+            mentioning: "normalizer.pattern: only a {\"String\": ...} pattern is supported")
+        expectTokenizerJSONError(
+            tokenizerJSON { $0["normalizer"] = ["type": "Replace", "pattern": ["String": ""], "content": " "] },
+            mentioning: "normalizer.pattern.String: an empty pattern is not supported")
+        expectTokenizerJSONError(
+            tokenizerJSON { $0["pre_tokenizer"] = ["type": "Punctuation", "behavior": "Sideways"] },
+            mentioning: "pre_tokenizer.behavior: unknown behavior \"Sideways\"")
         expectTokenizerJSONError(
             tokenizerJSON { $0["pre_tokenizer"] = ["type": "Metaspace"] },
             mentioning: "pre_tokenizer type \"Metaspace\"")
         expectTokenizerJSONError(
             tokenizerJSON { $0["post_processor"] = ["type": "Custom"] }, mentioning: "post_processor type \"Custom\"")
         expectTokenizerJSONError(
-            tokenizerJSON { $0["decoder"] = ["type": "WordPiece"] }, mentioning: "decoder type \"WordPiece\"")
+            tokenizerJSON { $0["decoder"] = ["type": "Metaspace"] }, mentioning: "decoder type \"Metaspace\"")
         expectTokenizerJSONError(
-            model { $0["type"] = "WordPiece" }, mentioning: "model type \"WordPiece\" is not supported")
+            model { $0["type"] = "Unigram" }, mentioning: "model type \"Unigram\" is not supported")
         expectTokenizerJSONError(model { $0["dropout"] = 0.1 }, mentioning: "model.dropout", "not supported")
-        expectTokenizerJSONError(
-            tokenizerJSON { $0["truncation"] = ["max_length": 8] }, mentioning: "truncation is not supported")
-        expectTokenizerJSONError(tokenizerJSON { $0["padding"] = ["strategy": ["Fixed": 8]] }, mentioning: "padding")
         expectTokenizerJSONError(tokenizerJSON { $0["version"] = "2.0" }, mentioning: "unsupported version \"2.0\"")
     }
 
+    /// transformers turns them off for a call that does not ask for them: one text is encoded whole.
+    @Test func truncationAndPaddingAreLeftOut() throws {
+        let tokenizer = try Tokenizer.load(
+            file: tokenizerJSON {
+                $0["truncation"] = ["max_length": 1, "strategy": "LongestFirst", "stride": 0]
+                $0["padding"] = ["strategy": ["Fixed": 8], "pad_id": 3, "pad_token": "<|endoftext|>"]
+            })
+        #expect(tokenizer.encode("abab") == [2, 2])
+    }
+
     @Test func brokenTemplates() {
+        let sequenceA: [String: Any] = ["Sequence": ["id": "A", "type_id": 0]]
         let sequenceB: [String: Any] = ["Sequence": ["id": "B", "type_id": 0]]
         let special: [String: Any] = ["SpecialToken": ["id": "<s>", "type_id": 0]]
         expectTokenizerJSONError(
@@ -194,6 +218,20 @@ import Testing
                 $0["post_processor"] = ["type": "RobertaProcessing", "cls": ["<s>"], "sep": ["</s>", 2]]
             },
             mentioning: "post_processor.cls: expected [token, id]")
+        expectTokenizerJSONError(
+            tokenizerJSON {
+                $0["post_processor"] = ["type": "TemplateProcessing", "single": [sequenceA], "special_tokens": [:]]
+            },
+            mentioning: "post_processor: missing \"pair\"")
+        let sequenceC: [String: Any] = ["Sequence": ["id": "C", "type_id": 1]]
+        expectTokenizerJSONError(
+            tokenizerJSON {
+                $0["post_processor"] = [
+                    "type": "TemplateProcessing", "single": [sequenceA], "pair": [sequenceA, sequenceC],
+                    "special_tokens": [:],
+                ]
+            },
+            mentioning: "post_processor.pair[1].Sequence.id: expected sequence A or B")
     }
 
     @Test func brokenVocabAndMergesFiles() {

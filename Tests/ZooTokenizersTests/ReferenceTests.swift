@@ -3,7 +3,8 @@ import Testing
 
 @testable import ZooTokenizers
 
-/// Every tokenizer of the fixtures against what the Python `tokenizers` library gives for the hard corpus.
+/// Every tokenizer of the fixtures against what the Python `tokenizers` library gives for the corpus and its
+/// pairs, and what transformers names as each one's special tokens.
 @Suite struct ReferenceTests {
     static func load(_ expected: ExpectedTokenizer) throws -> Tokenizer {
         expected.name == "gpt2" ? try Fixtures.gpt2() : try Tokenizer.load(file: Fixtures.url(expected.path))
@@ -12,12 +13,43 @@ import Testing
     @Test(arguments: Fixtures.expected.tokenizers)
     func idsAndTokens(_ expected: ExpectedTokenizer) throws {
         let tokenizer = try Self.load(expected)
+        #expect(expected.cases.count == Fixtures.expected.corpus.count)
         for (text, reference) in zip(Fixtures.expected.corpus, expected.cases) {
             let (ids, tokens) = tokenizer.encodeWithTokens(text)
             #expect(ids == reference.ids, "\(text.debugDescription)")
             #expect(tokens.map(Exact.init) == reference.tokens.map(Exact.init), "\(text.debugDescription)")
             #expect(tokenizer.encode(text) == reference.ids, "\(text.debugDescription)")
+            let encoding = tokenizer.encode(text, pair: nil)
+            #expect(encoding.ids == reference.ids && encoding.typeIDs == reference.typeIDs, "\(text.debugDescription)")
         }
+    }
+
+    @Test(arguments: Fixtures.expected.tokenizers)
+    func pairs(_ expected: ExpectedTokenizer) throws {
+        let tokenizer = try Self.load(expected)
+        #expect(expected.pairCases.count == Fixtures.expected.pairs.count)
+        for (pair, reference) in zip(Fixtures.expected.pairs, expected.pairCases) {
+            let encoding = tokenizer.encode(pair[0], pair: pair[1])
+            #expect(encoding.ids == reference.ids, "\(pair)")
+            #expect(encoding.typeIDs == reference.typeIDs, "\(pair)")
+            #expect(encoding.tokens.map(Exact.init) == reference.tokens.map(Exact.init), "\(pair)")
+        }
+    }
+
+    /// The mask, padding, classifier, separator and unknown tokens that transformers finds in the same files.
+    @Test(arguments: Fixtures.expected.tokenizers.filter { $0.roles != nil })
+    func specialTokenParts(_ expected: ExpectedTokenizer) throws {
+        let tokenizer = try Self.load(expected)
+        let roles = try #require(expected.roles)
+        func expect(_ role: String, _ token: String?, _ id: Int?) {
+            let reference = roles[role] ?? nil
+            #expect(token == reference?.first && id == reference?.second, "\(role)")
+        }
+        expect("mask", tokenizer.maskToken, tokenizer.maskTokenID)
+        expect("pad", tokenizer.padToken, tokenizer.padTokenID)
+        expect("cls", tokenizer.clsToken, tokenizer.clsTokenID)
+        expect("sep", tokenizer.sepToken, tokenizer.sepTokenID)
+        expect("unk", tokenizer.unknownToken, tokenizer.unknownTokenID)
     }
 
     @Test(arguments: Fixtures.expected.tokenizers)
@@ -87,6 +119,18 @@ import Testing
         #expect(tokenizer.encodeWithTokens(text, addSpecialTokens: false).ids == plain)
     }
 
+    @Test(arguments: Fixtures.expected.preTokenizers)
+    func preTokenizerWords(_ expected: PreTokenizerWords) throws {
+        let json = try JSONValue.parse(Data(expected.preTokenizer.utf8), file: "pre_tokenizer.json")
+        let preTokenizer = try PreTokenizerFromJSON.preTokenizer(json)
+        for (text, words) in zip(expected.texts, expected.words) {
+            var found: [String] = []
+            var text = text
+            text.withUTF8 { preTokenizer.forEachWord(in: $0) { found.append(String(decoding: $0, as: UTF8.self)) } }
+            #expect(found == words, "\(text.debugDescription)")
+        }
+    }
+
     @Test func loadingADirectoryPrefersTokenizerJSON() throws {
         let fromDirectory = try Tokenizer.load(directory: Fixtures.url("trained-bpe"))
         let fromFile = try Tokenizer.load(file: Fixtures.url("trained-bpe/tokenizer.json"))
@@ -95,5 +139,21 @@ import Testing
         #expect(fromDirectory.encode(text) == fromFile.encode(text))
         #expect(fromVocabulary.encode(text).first == 600)
         #expect(fromDirectory.encode(text).first != 600)
+    }
+
+    /// tokenizer.json first, then vocab.txt; both give the same ids for MiniLM.
+    @Test func aWordPieceDirectoryLoadsItsTokenizerJSONOrElseItsVocabText() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ZooTokenizersTests-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for name in ["vocab.txt", "tokenizer_config.json"] {
+            try FileManager.default.copyItem(
+                at: Fixtures.url("minilm/\(name)"), to: directory.appendingPathComponent(name))
+        }
+        let text = "Héllo WORLD, [MASK] here!"
+        let fromVocabulary = try Tokenizer.load(directory: directory)
+        let fromJSON = try Tokenizer.load(directory: Fixtures.url("minilm"))
+        #expect(fromVocabulary.encode(text) == fromJSON.encode(text))
+        #expect(fromVocabulary.encode(text) == [101, 7592, 2088, 1010, 103, 2182, 999, 102])
     }
 }

@@ -9,7 +9,8 @@ import Testing
     @Test func emitsWholeCharactersAsSoonAsTheyAreComplete() throws {
         let tokenizer = try Fixtures.gpt2()
         var heldBack = 0
-        for text in Fixtures.expected.corpus {
+        // A text holding U+FFFD itself would look like a character held back.
+        for text in Fixtures.expected.corpus where !text.unicodeScalars.contains("\u{FFFD}") {
             let ids = tokenizer.encode(text)
             var stream = StreamingDecoder(tokenizer: tokenizer)
             var emitted = ""

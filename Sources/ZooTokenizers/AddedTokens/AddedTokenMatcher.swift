@@ -104,8 +104,8 @@ struct AddedTokenMatcher: Sendable {
     }
 }
 
-/// Rust regex's `\w`, which Hugging Face uses for `single_word`.
-private func isWordCharacter(_ scalar: Unicode.Scalar) -> Bool {
+/// Rust regex's `\w`, which Hugging Face uses for `single_word` and the Whitespace pre-tokenizer.
+func isWordCharacter(_ scalar: Unicode.Scalar) -> Bool {
     let properties = scalar.properties
     guard isAssignedInReferenceUnicode(properties) else { return false }
     switch properties.generalCategory {

@@ -1,18 +1,20 @@
 import Foundation
 
-/// The added tokens that transformers (5.x, GPT-2's tokenizer class) reads beside a vocab.json:
+/// The added tokens that transformers (5.x) reads beside a vocabulary file, and the tokens it names for parts:
 /// tokenizer_config.json's `added_tokens_decoder` in id order, then the named special tokens (`bos_token`, ...)
 /// and the lists of extra special tokens. special_tokens_map.json is read, over tokenizer_config.json, only when
-/// there is no `added_tokens_decoder`, as transformers does. A beginning, end or unknown token left unnamed
-/// defaults to "<|endoftext|>", GPT-2's, when the vocabulary has it.
+/// there is no `added_tokens_decoder`, as transformers does. A named token the files leave out takes the tokenizer
+/// class's default, if it has one.
 enum SpecialTokensConfig {
     private static let namedTokens = [
         "bos_token", "eos_token", "unk_token", "sep_token", "pad_token", "cls_token", "mask_token",
     ]
-    private static let gpt2Defaults: Set = ["bos_token", "eos_token", "unk_token"]
     private static let tokenLists = ["additional_special_tokens", "extra_special_tokens"]
 
-    static func addedTokens(in directory: URL, vocabulary: Vocabulary) throws -> [AddedToken] {
+    /// `defaults` holds the contents of the class's named tokens by key, such as "unk_token": "[UNK]".
+    static func read(in directory: URL, defaults: [String: String]) throws
+        -> (addedTokens: [AddedToken], roleNames: [SpecialTokenRole: String])
+    {
         var tokens: [AddedToken] = []
         var named: [String: JSONValue] = [:]
         var extras: [JSONValue] = []
@@ -40,18 +42,42 @@ enum SpecialTokensConfig {
             token.special = true
             return token
         }
+        var roleNames: [SpecialTokenRole: String] = [:]
         for key in namedTokens {
+            let token: AddedToken
             if let value = named[key] {
-                tokens.append(try specialToken(value))
-            } else if gpt2Defaults.contains(key) && vocabulary.id(of: "<|endoftext|>") != nil {
-                tokens.append(AddedToken(content: "<|endoftext|>", normalized: false, special: true))
+                token = try specialToken(value)
+            } else if let content = defaults[key] {
+                token = AddedToken(content: content, normalized: false, special: true)
+            } else {
+                continue
             }
+            tokens.append(token)
+            if let role = SpecialTokenRole(rawValue: key) { roleNames[role] = token.content }
         }
         tokens += try extras.map(specialToken)
-        return tokens
+        return (tokens, roleNames)
     }
 
-    private static func object(in directory: URL, _ name: String) throws -> JSONObject? {
+    /// Only the tokens the files name for parts, for a tokenizer.json, which brings its own added tokens.
+    static func roleNames(in directory: URL) throws -> [SpecialTokenRole: String] {
+        var names: [SpecialTokenRole: String] = [:]
+        func collect(from config: JSONObject) throws {
+            for role in SpecialTokenRole.allCases {
+                guard let value = config[role.rawValue] else { continue }
+                names[role] = try (try? value.string()) ?? value.object().required("content").string()
+            }
+        }
+        let config = try object(in: directory, "tokenizer_config.json")
+        if let config { try collect(from: config) }
+        if config?["added_tokens_decoder"] == nil, let map = try object(in: directory, "special_tokens_map.json") {
+            try collect(from: map)
+        }
+        return names
+    }
+
+    /// The parsed file `name` in `directory`, or nil when there is none.
+    static func object(in directory: URL, _ name: String) throws -> JSONObject? {
         let file = directory.appendingPathComponent(name)
         guard FileManager.default.fileExists(atPath: file.path) else { return nil }
         return try JSONValue.parse(try TokenizerFiles.read(file), file: file.path).object()

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Finds and reads a tokenizer's files: a tokenizer.json, or GPT-2's older pair vocab.json and merges.txt.
+/// Finds and reads a tokenizer's files: a tokenizer.json, GPT-2's older pair vocab.json and merges.txt, or BERT's
+/// vocab.txt.
 enum TokenizerFiles {
     static func load(directory: URL) throws -> Tokenizer {
         var isDirectory: ObjCBool = false
@@ -8,16 +9,18 @@ enum TokenizerFiles {
             throw TokenizerError(path: directory.path, problem: "no such directory")
         }
         guard isDirectory.boolValue else { throw TokenizerError(path: directory.path, problem: "not a directory") }
-        for name in ["tokenizer.json", "vocab.json"] {
+        for name in ["tokenizer.json", "vocab.json", "vocab.txt"] {
             let file = directory.appendingPathComponent(name)
             if FileManager.default.fileExists(atPath: file.path) { return try load(file: file) }
         }
-        throw TokenizerError(path: directory.path, problem: "has neither tokenizer.json nor vocab.json")
+        throw TokenizerError(path: directory.path, problem: "has no tokenizer.json, vocab.json or vocab.txt")
     }
 
-    /// A file named "tokenizer.json", or ending so, is read as one. Another is a tokenizer.json when its "model"
-    /// is an object, and else taken for a vocab.json (where "model" may well be a token).
+    /// A file whose name ends in ".txt" is a WordPiece vocabulary. A file named "tokenizer.json", or ending so, is
+    /// read as one. Another is a tokenizer.json when its "model" is an object, and else taken for a vocab.json
+    /// (where "model" may well be a token).
     static func load(file: URL) throws -> Tokenizer {
+        if file.pathExtension == "txt" { return try WordPieceFiles.tokenizer(vocabularyFile: file) }
         let root = try JSONValue.parse(try read(file), file: file.path).object()
         let isTokenizerJSON =
             file.lastPathComponent.hasSuffix("tokenizer.json") || (try? root["model"]?.object()) != nil
@@ -43,13 +46,20 @@ enum TokenizerFiles {
         let merges = try MergesText.merges(try read(mergesFile), file: mergesFile.path)
         let model = try BPEModel(vocabulary: vocabulary, merges: merges, options: .init(), source: mergesFile.path)
         let directory = URL(fileURLWithPath: vocabularyObject.file).deletingLastPathComponent()
+        // GPT-2's beginning, end and unknown token, when the vocabulary has it.
+        let endOfText = "<|endoftext|>"
+        let defaults =
+            vocabulary.id(of: endOfText) == nil
+            ? [:] : ["bos_token": endOfText, "eos_token": endOfText, "unk_token": endOfText]
+        let (addedTokens, roleNames) = try SpecialTokensConfig.read(in: directory, defaults: defaults)
         return Tokenizer(
-            addedTokens: try SpecialTokensConfig.addedTokens(in: directory, vocabulary: vocabulary),
+            addedTokens: addedTokens,
             normalizer: nil,
             preTokenizer: ByteLevelPreTokenizer(addPrefixSpace: false, useRegex: true),
             model: model,
             postProcessor: nil,
-            decoder: ByteLevelDecoder())
+            decoder: ByteLevelDecoder(),
+            roleNames: roleNames)
     }
 
     /// "merges.txt", or "name-merges.txt" for "name-vocab.json", in the same directory.

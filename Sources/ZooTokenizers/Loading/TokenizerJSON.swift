@@ -1,3 +1,5 @@
+import Foundation
+
 /// Builds a tokenizer from a parsed tokenizer.json, the file Hugging Face's `tokenizers` saves. A component
 /// type that is not implemented is an error naming it, rather than a tokenizer that would give other ids.
 enum TokenizerJSON {
@@ -5,24 +7,22 @@ enum TokenizerJSON {
         if let version = root["version"], try version.string() != "1.0" {
             throw version.error("unsupported version \(try version.string().debugDescription)")
         }
-        if let truncation = root["truncation"] {
-            throw truncation.error("truncation is not supported")
-        }
-        if let padding = root["padding"] {
-            try checkPadding(padding.object())
-        }
-        if let normalizer = root["normalizer"] {
-            throw unsupported(normalizer, "normalizer")
-        }
-        let model = try BPEFromJSON.model(try root.required("model").object())
+        // "truncation" and "padding" are left out, as transformers leaves them out of a call that does not ask
+        // for them (MiniLM's file pads every text to 128 tokens): a text is encoded whole and alone.
+        let modelObject = try root.required("model").object()
+        let model: any TokenizationModel =
+            try modelObject["type"]?.string() == "WordPiece"
+            ? try WordPieceFromJSON.model(modelObject) : try BPEFromJSON.model(modelObject)
         let addedTokens = try root["added_tokens"]?.array().map { try addedToken($0.object()) } ?? []
+        let directory = URL(fileURLWithPath: root.file).deletingLastPathComponent()
         return Tokenizer(
             addedTokens: addedTokens,
-            normalizer: nil,
-            preTokenizer: try root["pre_tokenizer"].map { try preTokenizer($0) },
+            normalizer: try root["normalizer"].map { try NormalizerFromJSON.normalizer($0) },
+            preTokenizer: try root["pre_tokenizer"].map { try PreTokenizerFromJSON.preTokenizer($0) },
             model: model,
             postProcessor: try root["post_processor"].flatMap { try PostProcessorFromJSON.processor($0) },
-            decoder: try root["decoder"].map { try decoder($0) })
+            decoder: try root["decoder"].map { try decoder($0) },
+            roleNames: try SpecialTokensConfig.roleNames(in: directory))
     }
 
     /// An error for a component whose type is not implemented.
@@ -43,25 +43,16 @@ enum TokenizerJSON {
             special: special)
     }
 
-    /// Padding changes a single encoding only with a fixed length or a multiple to pad to.
-    private static func checkPadding(_ padding: JSONObject) throws {
-        let strategy = try padding.required("strategy")
-        let multiple = try padding["pad_to_multiple_of"]?.integer() ?? 0
-        guard (try? strategy.string()) == "BatchLongest", multiple <= 1 else {
-            throw strategy.error("padding to a fixed length or a multiple is not supported")
-        }
-    }
-
-    private static func preTokenizer(_ json: JSONValue) throws -> any PreTokenizer {
-        let object = try json.object()
-        guard try object["type"]?.string() == "ByteLevel" else { throw unsupported(json, "pre_tokenizer") }
-        return ByteLevelPreTokenizer(
-            addPrefixSpace: try object.bool("add_prefix_space", default: true),
-            useRegex: try object.bool("use_regex", default: true))
-    }
-
     private static func decoder(_ json: JSONValue) throws -> any TokenDecoder {
-        guard try json.object()["type"]?.string() == "ByteLevel" else { throw unsupported(json, "decoder") }
-        return ByteLevelDecoder()
+        let object = try json.object()
+        switch try object["type"]?.string() {
+        case "ByteLevel":
+            return ByteLevelDecoder()
+        case "WordPiece":
+            return WordPieceDecoder(
+                prefix: try object.string("prefix") ?? "##", cleanup: try object.bool("cleanup", default: true))
+        default:
+            throw unsupported(json, "decoder")
+        }
     }
 }

@@ -2,6 +2,8 @@
 struct Vocabulary: Sendable {
     private let ids: ByteStringMap
     private let tokens: [Int: String]
+    /// The length in bytes of the longest token.
+    let longestTokenLength: Int
 
     /// `entries` may come in any order. When two tokens share an id (Hugging Face then keeps an arbitrary one),
     /// the id maps back to the one whose bytes sort first, so the choice does not depend on the order.
@@ -9,17 +11,20 @@ struct Vocabulary: Sendable {
         var ids = ByteStringMap(minimumCapacity: entries.count)
         var tokens: [Int: String] = [:]
         tokens.reserveCapacity(entries.count)
+        var longestTokenLength = 0
         for (token, id) in entries {
             guard id >= 0 && id <= Int(Int32.max) else {
                 throw TokenizerError(
                     path: source, problem: "token \(token.debugDescription) has id \(id), outside 0...\(Int32.max)")
             }
             ids.set(token.utf8, to: id)
+            longestTokenLength = max(longestTokenLength, token.utf8.count)
             if let other = tokens[id], other.utf8.lexicographicallyPrecedes(token.utf8) { continue }
             tokens[id] = token
         }
         self.ids = ids
         self.tokens = tokens
+        self.longestTokenLength = longestTokenLength
     }
 
     /// The number of distinct tokens.

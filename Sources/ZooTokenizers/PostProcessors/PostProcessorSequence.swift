@@ -2,7 +2,7 @@
 struct PostProcessorSequence: PostProcessor {
     let processors: [any PostProcessor]
 
-    func process(_ encoding: inout Encoding) {
-        for processor in processors { processor.process(&encoding) }
+    func process(_ parts: [EncodingPart], addSpecialTokens: Bool) -> [EncodingPart] {
+        processors.reduce(parts) { parts, processor in processor.process(parts, addSpecialTokens: addSpecialTokens) }
     }
 }

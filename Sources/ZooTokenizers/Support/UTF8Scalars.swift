@@ -19,3 +19,36 @@ func scalarValue(_ character: UnsafeBufferPointer<UInt8>) -> Int {
             | Int(character[3] & 0x3F)
     }
 }
+
+/// Appends the UTF-8 encoding of the scalar `value`.
+@inline(__always)
+func appendUTF8(_ value: UInt32, to bytes: inout [UInt8]) {
+    switch value {
+    case ..<0x80:
+        bytes.append(UInt8(value))
+    case ..<0x800:
+        bytes.append(UInt8(0xC0 | value >> 6))
+        bytes.append(UInt8(0x80 | value & 0x3F))
+    case ..<0x1_0000:
+        bytes.append(UInt8(0xE0 | value >> 12))
+        bytes.append(UInt8(0x80 | value >> 6 & 0x3F))
+        bytes.append(UInt8(0x80 | value & 0x3F))
+    default:
+        bytes.append(UInt8(0xF0 | value >> 18))
+        bytes.append(UInt8(0x80 | value >> 12 & 0x3F))
+        bytes.append(UInt8(0x80 | value >> 6 & 0x3F))
+        bytes.append(UInt8(0x80 | value & 0x3F))
+    }
+}
+
+/// Calls `body` with each scalar of `text` (valid UTF-8): its value and its bytes.
+@inline(__always)
+func forEachScalar(in text: UnsafeBufferPointer<UInt8>, _ body: (UInt32, UnsafeBufferPointer<UInt8>) -> Void) {
+    var offset = 0
+    while offset < text.count {
+        let length = utf8Length(leadingByte: text[offset])
+        let character = UnsafeBufferPointer(rebasing: text[offset..<offset + length])
+        body(UInt32(scalarValue(character)), character)
+        offset += length
+    }
+}

@@ -1,0 +1,42 @@
+/// The Whitespace pre-tokenizer (`"type": "Whitespace"`), the pattern `\w+|[^\w\s]+`: runs of word characters and
+/// runs of other non-whitespace characters are the words; whitespace is dropped.
+struct WhitespacePreTokenizer: PreTokenizer {
+    func forEachWord(in text: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        var runStart = 0
+        var runIsWord: Bool?  // nil inside whitespace
+        var offset = 0
+        while offset < text.count {
+            let length = utf8Length(leadingByte: text[offset])
+            let character = UnsafeBufferPointer(rebasing: text[offset..<offset + length])
+            let traits = ScalarTraits(UInt32(scalarValue(character)))
+            let isWord: Bool? =
+                traits.contains(.wordCharacter) ? true : traits.contains(.whitespace) ? nil : false
+            if isWord != runIsWord {
+                if runIsWord != nil { body(UnsafeBufferPointer(rebasing: text[runStart..<offset])) }
+                runStart = offset
+                runIsWord = isWord
+            }
+            offset += length
+        }
+        if runIsWord != nil { body(UnsafeBufferPointer(rebasing: text[runStart...])) }
+    }
+}
+
+/// The WhitespaceSplit pre-tokenizer (`"type": "WhitespaceSplit"`): words are what lies between whitespace.
+struct WhitespaceSplitPreTokenizer: PreTokenizer {
+    func forEachWord(in text: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        var wordStart = 0
+        var offset = 0
+        while offset < text.count {
+            let length = utf8Length(leadingByte: text[offset])
+            let character = UnsafeBufferPointer(rebasing: text[offset..<offset + length])
+            let traits = ScalarTraits(UInt32(scalarValue(character)))
+            if traits.contains(.whitespace) {
+                if wordStart < offset { body(UnsafeBufferPointer(rebasing: text[wordStart..<offset])) }
+                wordStart = offset + length
+            }
+            offset += length
+        }
+        if wordStart < text.count { body(UnsafeBufferPointer(rebasing: text[wordStart...])) }
+    }
+}
