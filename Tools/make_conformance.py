@@ -3,8 +3,9 @@
 ZooFormats tests (Tests/ZooFormatsTests/Fixtures/).
 
 Run from anywhere with the reference environment: Tools/.venv/bin/python Tools/make_conformance.py
-The output is deterministic. One valid weights file comes from the Swift writer: the script runs the Swift test that
-writes it (swift must be on PATH), then checks that h5py reads it as cases.json says.
+The output is deterministic. Two valid weights files come from the Swift writer: the script runs the Swift test that
+writes them (swift must be on PATH; SWIFT_SCRATCH_PATH, when set, is passed to it as --scratch-path), then checks
+that h5py reads them as cases.json says. Quantized blocks are made and decoded by the gguf package.
 """
 import hashlib
 import json
@@ -17,6 +18,8 @@ from pathlib import Path
 import h5py
 import numpy as np
 import torch
+from gguf import GGMLQuantizationType
+from gguf.quants import dequantize, quantize
 from safetensors.numpy import save_file as save_numpy
 from safetensors.torch import save_file as save_torch
 
@@ -24,10 +27,15 @@ ROOT = Path(__file__).resolve().parent.parent
 CONFORMANCE = ROOT / "Formats" / "conformance"
 FIXTURES = ROOT / "Tests" / "ZooFormatsTests" / "Fixtures"
 SWIFT_WRITER_FILE = "valid_swift_writer.h5"
+SWIFT_WRITER_QUANTIZED_FILE = "valid_swift_writer_quantized.h5"
 
 # Library version bounds and data alignment the spec requires (Formats/zoo-checkpoint-v1.md).
 LIBVER = ("v108", "v110")
 ALIGNMENT = 64
+
+# The block types: GGML's type, and the bytes of one block of 32 elements.
+BLOCK_TYPES = {"q8_0": (GGMLQuantizationType.Q8_0, 34), "q4_0": (GGMLQuantizationType.Q4_0, 18),
+               "q4_1": (GGMLQuantizationType.Q4_1, 20)}
 
 
 def bfloat16_type():
@@ -85,6 +93,37 @@ def add_tensor(group, name, shape, values, dtype, zoo_dtype=None, allocate=True)
     return dataset
 
 
+def add_blocks(group, name, shape, blocks, dtype, zoo_dtype=None, block_size=32, zoo_shape=True, dataset_shape=None):
+    """A block-type tensor as the spec stores it: its raw blocks as a one-dimensional uint8 dataset (contiguous,
+    allocated and written at creation) with zoo_dtype, zoo_block_size and zoo_shape."""
+    data = np.asarray(blocks, dtype="<u1").reshape(dataset_shape or (-1,))
+    dcpl = h5py.h5p.create(h5py.h5p.DATASET_CREATE)
+    dcpl.set_layout(h5py.h5d.CONTIGUOUS)
+    dcpl.set_obj_track_times(False)
+    dcpl.set_alloc_time(h5py.h5d.ALLOC_TIME_EARLY)
+    dcpl.set_fill_time(h5py.h5d.FILL_TIME_NEVER)
+    file_type = h5py.h5t.STD_U8LE
+    dataset = h5py.Dataset(h5py.h5d.create(group.id, name.encode(), file_type, h5py.h5s.create_simple(data.shape),
+                                           dcpl=dcpl))
+    if data.size > 0:
+        dataset.id.write(h5py.h5s.ALL, h5py.h5s.ALL, data, mtype=file_type)
+    dataset.attrs.create("zoo_dtype", np.bytes_(zoo_dtype or dtype))
+    dataset.attrs.create("zoo_block_size", np.int64(block_size))
+    if zoo_shape:
+        dataset.attrs.create("zoo_shape", np.array(shape, dtype="<i8"))
+    return dataset
+
+
+def quantized_tensor(name, shape, dtype, rng):
+    """Random values quantized by the gguf package: the blocks, and the tensor entry with the values they decode to."""
+    qtype, _ = BLOCK_TYPES[dtype]
+    if np.prod(shape) == 0:
+        return np.zeros(0, dtype="<u1"), tensor(name, shape, dtype, [])
+    blocks = quantize(rng.uniform(-2, 2, size=shape).astype(np.float32), qtype)
+    values = dequantize(blocks, qtype).reshape(-1)
+    return blocks, tensor(name, shape, dtype, [float(v) for v in values])
+
+
 def tensor(name, shape, dtype, values):
     return {"name": name, "shape": shape, "dtype": dtype, "values": values}
 
@@ -111,6 +150,18 @@ SWIFT_WRITER_TENSORS = [
     tensor("blocks.0.mlp.down.weight", [1, 3], "bfloat16", [2.0, -0.5, 3.0e38]),
     tensor("position", [], "float32", [42.0]),
     tensor("empty", [3, 0], "bfloat16", []),
+]
+
+
+# Values a quantizer turns into blocks that decode to exactly these values: steps of a float16 scale, with the
+# extremes that make the quantizer choose that scale (max |x| = 127·d for q8_0, a value −8·d for q4_0, min m and
+# max m + 15·d for q4_1).
+SWIFT_WRITER_QUANTIZED_TENSORS = [
+    tensor("blocks.0.attn.qkv.weight", [2, 32], "q8_0", [0.5 * (i % 255 - 127) for i in range(0, 64 * 37, 37)]),
+    tensor("blocks.0.mlp.up.weight", [1, 64], "q4_0", [0.25 * (i % 16 - 8) for i in range(64)]),
+    tensor("blocks.0.mlp.down.weight", [2, 32], "q4_1", [-1 + 0.125 * (i * 7 % 16) for i in range(64)]),
+    tensor("embed.weight", [0, 32], "q4_1", []),
+    tensor("norm.weight", [2], "float32", [1.0, -0.5]),
 ]
 
 
@@ -147,12 +198,33 @@ def valid_cases():
         add_tensor(f, t["name"], t["shape"], t["values"], t["dtype"]).attrs["zoo_dtype"] = "float16"
     cases.append((path.name, "variable-length UTF-8 string attributes and a 32-bit integer version", tensors, {}))
 
+    # Quantized blocks from the gguf package next to a float tensor, including a 3-dimensional and an empty tensor.
+    path = CONFORMANCE / "valid_quantized.h5"
+    rng = np.random.default_rng(20250106)
+    tensors = []
+    with new_file(path) as f:
+        for name, shape, dtype in [("blocks.0.attn.qkv.weight", [2, 64], "q8_0"), ("blocks.0.mlp.up.weight", [3, 32], "q4_0"),
+                                   ("blocks.0.mlp.down.weight", [1, 96], "q4_1"), ("experts.weight", [2, 2, 32], "q8_0"),
+                                   ("empty", [0, 32], "q4_1")]:
+            blocks, entry = quantized_tensor(name, shape, dtype, rng)
+            add_blocks(f, name, shape, blocks, dtype)
+            tensors.append(entry)
+        norm = tensor("norm.weight", [4], "float32", [1.0, 0.5, -2.0, 0.25])
+        add_tensor(f, norm["name"], norm["shape"], norm["values"], norm["dtype"])
+        tensors.append(norm)
+    cases.append((path.name, "q8_0, q4_0 and q4_1 blocks quantized by the gguf package, and a float32 tensor",
+                  tensors, {}))
+
     result = [{"file": name, "expect": "valid", "description": description, "tensors": tensors}
               for name, description, tensors, _ in cases]
     result.append({"file": SWIFT_WRITER_FILE, "expect": "valid", "writer": "swift",
                    "description": "written by ZooWeightsWriter with the tensors in this order (the Swift test "
                                   "swiftWriterReproducesItsConformanceFile regenerates and compares it)",
                    "tensors": SWIFT_WRITER_TENSORS})
+    result.append({"file": SWIFT_WRITER_QUANTIZED_FILE, "expect": "valid", "writer": "swift",
+                   "description": "written by ZooWeightsWriter from these values quantized by the zoo, which gives "
+                                  "blocks that decode to exactly these values",
+                   "tensors": SWIFT_WRITER_QUANTIZED_TENSORS})
     return result
 
 
@@ -292,6 +364,41 @@ def invalid_cases():
         f.create_dataset(name, data=h5py.Empty("<f4")).attrs.create("zoo_dtype", np.bytes_(dtype))
     one_tensor_file(case("invalid_null_dataspace.h5", "null dataspace", "a dataset with a null dataspace"), null_space)
 
+    def quantized_case(file, reason, description, shape=(2, 64), dtype="q8_0", **options):
+        blocks, _ = quantized_tensor("weight", list(shape), dtype, np.random.default_rng(7))
+        if "drop_bytes" in options:
+            blocks = blocks.reshape(-1)[:-options.pop("drop_bytes")]
+        with new_file(case(file, reason, description)) as f:
+            add_blocks(f, "weight", list(options.pop("zoo_shape_value", shape)), blocks, dtype, **options)
+
+    quantized_case("invalid_quantized_byte_count.h5", "bytes where shape [2, 64] in q8_0 needs [136]",
+                   "q8_0 blocks of shape [2, 64] with the last block missing", drop_bytes=34)
+    quantized_case("invalid_quantized_missing_zoo_shape.h5", "missing attribute zoo_shape",
+                   "q4_1 blocks without zoo_shape", dtype="q4_1", zoo_shape=False)
+    quantized_case("invalid_quantized_unknown_scheme.h5", "unknown zoo_dtype",
+                   "uint8 blocks whose zoo_dtype is \"q5_0\"", zoo_dtype="q5_0")
+    quantized_case("invalid_quantized_not_whole_blocks.h5", "not whole q8_0 blocks",
+                   "zoo_shape [2, 48]: a last dimension that is not a multiple of 32", zoo_shape_value=(2, 48))
+    quantized_case("invalid_quantized_block_size.h5", "zoo_block_size is 64",
+                   "zoo_block_size 64", block_size=64)
+    quantized_case("invalid_quantized_two_dimensional.h5", "one-dimensional",
+                   "q8_0 blocks stored as a [2, 68] byte array", dataset_shape=(2, 68))
+
+    def float_tagged_q8_0(f, name, shape, values, dtype):
+        dataset = add_tensor(f, name, shape, values, dtype, zoo_dtype="q8_0")
+        dataset.attrs.create("zoo_block_size", np.int64(32))
+        dataset.attrs.create("zoo_shape", np.array(shape, dtype="<i8"))
+    one_tensor_file(case("invalid_quantized_float_data.h5", "disagree",
+                         "float32 data whose zoo_dtype says q8_0"), float_tagged_q8_0)
+
+    def signed_bytes(f, name, shape, values, dtype):
+        dataset = f.create_dataset(name, data=np.zeros(34, dtype="<i1"))
+        dataset.attrs.create("zoo_dtype", np.bytes_("q8_0"))
+        dataset.attrs.create("zoo_block_size", np.int64(32))
+        dataset.attrs.create("zoo_shape", np.array([1, 32], dtype="<i8"))
+    one_tensor_file(case("invalid_quantized_signed_bytes.h5", "8-bit integer",
+                         "q8_0 blocks in a signed int8 dataset"), signed_bytes)
+
     def spaced_name(f, name, shape, values, dtype):
         add_tensor(f, "embed weight", shape, values, dtype)
     one_tensor_file(case("invalid_name_with_space.h5", "invalid tensor name", "a tensor named \"embed weight\""),
@@ -338,23 +445,39 @@ def manifest_cases():
     ]
 
 
-def write_swift_writer_file():
-    """Runs the Swift test that writes valid_swift_writer.h5 from cases.json, then reads the file back with h5py."""
-    subprocess.run(["swift", "test", "--filter", "swiftWriterReproducesItsConformanceFile"], cwd=ROOT, check=True,
-                   env={**os.environ, "ZOO_REGENERATE_CONFORMANCE": "1"})
-    with h5py.File(CONFORMANCE / SWIFT_WRITER_FILE, "r") as f:
-        assert f.attrs["zoo_format"] == b"zoo-checkpoint" and f.attrs["zoo_format_version"] == 1
-        assert sorted(f.keys()) == sorted(t["name"] for t in SWIFT_WRITER_TENSORS)
-        for t in SWIFT_WRITER_TENSORS:
-            dataset = f[t["name"]]
-            assert list(dataset.shape) == t["shape"] and dataset.attrs["zoo_dtype"] == t["dtype"].encode()
-            assert dataset.id.get_create_plist().get_layout() == h5py.h5d.CONTIGUOUS
-            assert dataset.size == 0 or dataset.id.get_offset() % ALIGNMENT == 0
-            # h5py reads bfloat16 (a float type numpy lacks) as float32, which holds every bfloat16 value exactly.
-            expected = stored(t["values"], t["shape"], t["dtype"])
-            if t["dtype"] == "bfloat16":
-                expected = (expected.astype("<u4") << 16).view("<f4")
-            assert np.array_equal(dataset[()], expected), t["name"]
+def write_swift_writer_files():
+    """Runs the Swift test that writes the Swift writer's files from cases.json, then reads them back with h5py."""
+    command = ["swift", "test", "--filter", "swiftWriterReproducesItsConformanceFile"]
+    if os.environ.get("SWIFT_SCRATCH_PATH"):
+        command += ["--scratch-path", os.environ["SWIFT_SCRATCH_PATH"]]
+    subprocess.run(command, cwd=ROOT, check=True, env={**os.environ, "ZOO_REGENERATE_CONFORMANCE": "1"})
+    for file, tensors in [(SWIFT_WRITER_FILE, SWIFT_WRITER_TENSORS),
+                          (SWIFT_WRITER_QUANTIZED_FILE, SWIFT_WRITER_QUANTIZED_TENSORS)]:
+        with h5py.File(CONFORMANCE / file, "r") as f:
+            assert f.attrs["zoo_format"] == b"zoo-checkpoint" and f.attrs["zoo_format_version"] == 1
+            assert sorted(f.keys()) == sorted(t["name"] for t in tensors)
+            for t in tensors:
+                check_written_tensor(f[t["name"]], t)
+
+
+def check_written_tensor(dataset, t):
+    assert dataset.attrs["zoo_dtype"] == t["dtype"].encode()
+    assert dataset.id.get_create_plist().get_layout() == h5py.h5d.CONTIGUOUS
+    assert dataset.size == 0 or dataset.id.get_offset() % ALIGNMENT == 0
+    if t["dtype"] in BLOCK_TYPES:
+        qtype, block_bytes = BLOCK_TYPES[t["dtype"]]
+        count = int(np.prod(t["shape"]))
+        assert list(dataset.attrs["zoo_shape"]) == t["shape"] and dataset.attrs["zoo_block_size"] == 32
+        assert dataset.dtype == np.uint8 and dataset.shape == (count // 32 * block_bytes,)
+        decoded = dequantize(dataset[()], qtype).reshape(-1) if count else np.zeros(0, dtype="<f4")
+        assert np.array_equal(decoded, np.array(t["values"], dtype="<f4")), t["name"]
+        return
+    assert list(dataset.shape) == t["shape"]
+    # h5py reads bfloat16 (a float type numpy lacks) as float32, which holds every bfloat16 value exactly.
+    expected = stored(t["values"], t["shape"], t["dtype"])
+    if t["dtype"] == "bfloat16":
+        expected = (expected.astype("<u4") << 16).view("<f4")
+    assert np.array_equal(dataset[()], expected), t["name"]
 
 
 def write_safetensors_fixtures():
@@ -385,7 +508,7 @@ def main():
     text = re.sub(r"\[\s+([-+0-9.e,\s]*?)\s+\]", lambda m: "[" + " ".join(m.group(1).split()) + "]", text)
     (CONFORMANCE / "cases.json").write_text(text + "\n")
     write_safetensors_fixtures()
-    write_swift_writer_file()
+    write_swift_writer_files()
     print("wrote %d weights cases and %d manifest cases to %s" % (len(weights), len(cases["manifests"]), CONFORMANCE))
 
 

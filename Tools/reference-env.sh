@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Creates the pinned Python reference stack (transformers, torch, tokenizers, safetensors, h5py) in Tools/.venv.
+# Creates the pinned Python reference stack (transformers, torch, tokenizers, safetensors, h5py, and gguf with
+# accelerate, which transformers needs to read GGUF files) in Tools/.venv.
 # Only the fixture generators and benchmarks use it; the Swift package and its tests never need Python.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -14,5 +15,7 @@ fi
     "tokenizers==0.23.3" \
     "safetensors==0.8.0" \
     "h5py==3.16.0" \
+    "gguf==0.19.0" \
+    "accelerate==1.15.0" \
     "numpy==2.4.6"
 echo "reference stack ready: $venv/bin/python" >&2

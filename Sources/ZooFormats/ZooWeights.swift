@@ -127,9 +127,16 @@ private func linkName(_ file: hid_t, _ index: hsize_t, _ context: ErrorContext) 
 private func readEntry(_ dataset: hid_t, fileSize: Int, _ context: ErrorContext) throws(FormatError) -> TensorTable.Entry {
     try checkStorageLayout(dataset, context)
     let dtype = try readDType(dataset, context)
-    let shape = try readShape(dataset, context)
-    guard let (_, byteCount) = checkedByteCount(shape: shape, dtype: dtype) else {
-        throw context.error("shape \(shape) is too large")
+    let datasetShape = try readShape(dataset, context)
+    let shape = dtype.isQuantized ? try readBlockShape(dataset, dtype, context) : datasetShape
+    let byteCount: Int
+    switch checkedByteCount(shape: shape, dtype: dtype) {
+    case .success(let bytes): byteCount = bytes
+    case .failure(let problem): throw context.error(problem.description)
+    }
+    if dtype.isQuantized && datasetShape != [byteCount] {
+        throw context.error("holds \(datasetShape) bytes where shape \(shape) in \(dtype.rawValue) needs "
+            + "[\(byteCount)]: block data is a one-dimensional dataset of exactly its bytes")
     }
     let info = TensorInfo(shape: shape, dtype: dtype)
     guard byteCount > 0 else { return TensorTable.Entry(info: info, offset: 0) }
@@ -173,29 +180,36 @@ private func checkStorageLayout(_ dataset: hid_t, _ context: ErrorContext) throw
     }
 }
 
-/// The dtype of the HDF5 type, which the zoo_dtype attribute must confirm.
+/// The dtype the zoo_dtype attribute names, which the HDF5 type must confirm: the float type itself, or bytes for
+/// a block type.
 private func readDType(_ dataset: hid_t, _ context: ErrorContext) throws(FormatError) -> DType {
     let type = H5Dget_type(dataset)
     guard type >= 0 else { throw context.hdf5Error("cannot read the datatype") }
     defer { H5Tclose(type) }
-    let dtype: DType
+    let stored: StoredType
     switch classifyHDF5Type(type) {
-    case .success(let found): dtype = found
+    case .success(let found): stored = found
     case .failure(let mismatch):
         throw context.error("unsupported HDF5 type (\(mismatch.description)): the format stores little-endian "
-            + "float32, float16 or bfloat16")
+            + "float32, float16 or bfloat16, or the unsigned bytes of quantized blocks")
     }
     let key = ZooCheckpointLayout.dtypeAttribute
     guard let declared = try readStringAttribute(dataset, key, context) else {
         throw context.error("missing attribute \(key)")
     }
-    guard let declaredType = DType(rawValue: declared) else {
-        throw context.error("unknown \(key) \(declared.debugDescription): expected float32, float16 or bfloat16")
+    guard let dtype = DType(rawValue: declared) else {
+        throw context.error("unknown \(key) \(declared.debugDescription): expected "
+            + DType.allCases.map(\.rawValue).joined(separator: ", "))
     }
-    guard declaredType == dtype else {
-        throw context.error("\(key) says \(declared) but the HDF5 type is \(dtype.rawValue): they disagree")
+    switch stored {
+    case .float(let found) where found != dtype:
+        throw context.error("\(key) says \(declared) but the HDF5 type is \(found.rawValue): they disagree")
+    case .bytes where !dtype.isQuantized:
+        throw context.error("\(key) says \(declared) but the HDF5 type is unsigned bytes, which hold only "
+            + "quantized blocks: they disagree")
+    default:
+        return dtype
     }
-    return dtype
 }
 
 private func readShape(_ dataset: hid_t, _ context: ErrorContext) throws(FormatError) -> [Int] {

@@ -50,7 +50,8 @@ public final class ZooWeightsWriter: @unchecked Sendable {
         if let file { try? withHDF5(path: url.path) { () throws(FormatError) in _ = H5Fclose(file) } }
     }
 
-    /// Writes `tensor` (float32, float16 or bfloat16, stored in its own dtype) as dataset `name`.
+    /// Writes `tensor` as dataset `name`, in its own dtype: float32, float16 or bfloat16 elements, or the blocks of
+    /// q8_0, q4_0 or q4_1 as they are (a byte dataset with the logical shape in attributes).
     public func write(_ name: String, _ tensor: Tensor) throws(FormatError) {
         let context = ErrorContext(path: url.path, tensor: name)
         guard ZooCheckpointLayout.isValidName(name) else {
@@ -98,7 +99,8 @@ private func writeDataset(_ file: hid_t, _ name: String, _ tensor: Tensor, _ con
     let type = createHDF5Type(tensor.dtype)
     guard type >= 0 else { throw context.hdf5Error("cannot create the datatype") }
     defer { H5Tclose(type) }
-    let dimensions = tensor.shape.map { hsize_t($0) }
+    // Block types are stored as their bytes, their logical shape in attributes.
+    let dimensions = tensor.dtype.isQuantized ? [hsize_t(tensor.byteCount)] : tensor.shape.map { hsize_t($0) }
     let space = dimensions.isEmpty ? H5Screate(H5S_SCALAR) : H5Screate_simple(Int32(dimensions.count), dimensions, nil)
     guard space >= 0 else { throw context.hdf5Error("cannot create a dataspace for shape \(tensor.shape)") }
     defer { H5Sclose(space) }
@@ -115,7 +117,8 @@ private func writeDataset(_ file: hid_t, _ name: String, _ tensor: Tensor, _ con
     guard dataset >= 0 else { throw context.hdf5Error("cannot create the dataset") }
     defer { H5Dclose(dataset) }
     try writeStringAttribute(dataset, ZooCheckpointLayout.dtypeAttribute, tensor.dtype.rawValue, context)
-    if tensor.count > 0 {
+    if tensor.dtype.isQuantized { try writeBlockAttributes(dataset, tensor.dtype, shape: tensor.shape, context) }
+    if tensor.byteCount > 0 {
         guard H5Dwrite(dataset, type, zoo_h5s_all(), zoo_h5s_all(), zoo_h5p_default(), tensor.rawPointer) >= 0 else {
             throw context.hdf5Error("cannot write the data")
         }

@@ -3,6 +3,7 @@ public enum Architectures {
     /// Every plugin Zoo carries. Adding an architecture is adding its file and its entry here.
     public static let all: [any Architecture.Type] = [
         GPT2.self,
+        Llama.self,
         BERT.self,
         RoBERTa.self,
         DistilBERT.self,

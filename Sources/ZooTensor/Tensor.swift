@@ -1,4 +1,6 @@
-/// A dense row-major tensor: a shape, an element type and a view into a `Storage`.
+/// A dense row-major tensor: a shape, an element type and a view into a `Storage`. A tensor of a block type
+/// (`DType.quantized`) has its logical shape; its bytes are the blocks, 32 consecutive elements of the last
+/// dimension each, row after row.
 public struct Tensor: @unchecked Sendable {
     public let shape: [Int]
     public let dtype: DType
@@ -6,7 +8,10 @@ public struct Tensor: @unchecked Sendable {
     public let byteOffset: Int
 
     public init(shape: [Int], dtype: DType, storage: Storage, byteOffset: Int = 0) {
-        precondition(byteOffset + shape.reduce(1, *) * dtype.byteSize <= storage.byteCount, "tensor view past its storage")
+        precondition(dtype.holds(shape: shape),
+                     "shape \(shape) is not whole \(dtype.rawValue) blocks along its last dimension")
+        precondition(byteOffset + dtype.byteCount(elements: shape.reduce(1, *)) <= storage.byteCount,
+                     "tensor view past its storage")
         self.shape = shape
         self.dtype = dtype
         self.storage = storage
@@ -29,7 +34,7 @@ public struct Tensor: @unchecked Sendable {
     }
 
     public var count: Int { shape.reduce(1, *) }
-    public var byteCount: Int { count * dtype.byteSize }
+    public var byteCount: Int { dtype.byteCount(elements: count) }
     public var rawPointer: UnsafeRawPointer { UnsafeRawPointer(storage.base + byteOffset) }
 
     /// The float32 elements. Only for float32 tensors.
@@ -44,7 +49,8 @@ public struct Tensor: @unchecked Sendable {
         return (storage.base + byteOffset).assumingMemoryBound(to: Float.self)
     }
 
-    /// The same elements under another shape with the same count.
+    /// The same elements under another shape with the same count (for a block type, one whose last dimension is
+    /// still whole blocks).
     public func reshaped(_ newShape: [Int]) -> Tensor {
         precondition(newShape.reduce(1, *) == count, "cannot reshape \(shape) to \(newShape)")
         return Tensor(shape: newShape, dtype: dtype, storage: storage, byteOffset: byteOffset)
@@ -54,55 +60,48 @@ public struct Tensor: @unchecked Sendable {
     public func row(_ index: Int) -> Tensor {
         precondition(index >= 0 && index < shape[0], "row \(index) out of \(shape[0])")
         let rowShape = Array(shape.dropFirst())
-        let rowBytes = rowShape.reduce(1, *) * dtype.byteSize
+        let rowBytes = dtype.byteCount(elements: rowShape.reduce(1, *))
         return Tensor(shape: rowShape, dtype: dtype, storage: storage, byteOffset: byteOffset + index * rowBytes)
+    }
+
+    /// Rows `indices` of the first dimension, in that order, as a new tensor of the same type: the bytes are copied,
+    /// never decoded, so blocks stay as they are (this is how a converter permutes the rows of a quantized matrix).
+    public func rows(_ indices: [Int]) -> Tensor {
+        precondition(!shape.isEmpty, "rows of a scalar")
+        let rowBytes = dtype.byteCount(elements: shape.dropFirst().reduce(1, *))
+        let result = Tensor(shape: [indices.count] + shape.dropFirst(), dtype: dtype,
+                            storage: Storage(byteCount: indices.count * rowBytes))
+        for (target, index) in indices.enumerated() {
+            precondition(index >= 0 && index < shape[0], "row \(index) out of \(shape[0])")
+            let source = rawPointer + index * rowBytes
+            (result.storage.base + target * rowBytes).copyMemory(from: source, byteCount: rowBytes)
+        }
+        return result
     }
 
     /// The elements as float32 values.
     public func toArray() -> [Float] {
         [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
-            convertElements(to: buffer.baseAddress!)
+            decodeElements(rawPointer, dtype, count: count, into: buffer.baseAddress!)
             initialized = count
         }
     }
 
-    /// This tensor in float32: itself when it already is, otherwise a converted copy.
+    /// This tensor in float32: itself when it already is, otherwise a converted (for block types, dequantized) copy.
     public func float32() -> Tensor {
         if dtype == .float32 { return self }
         let result = Tensor(zeros: shape)
-        convertElements(to: result.mutableData)
+        decodeElements(rawPointer, dtype, count: count, into: result.mutableData)
         return result
     }
 
-    /// This tensor converted to `target`, rounding to nearest even as PyTorch does.
+    /// This tensor converted to `target`: float types round to nearest even as PyTorch does; block types
+    /// quantize as GGML does (the shape's last dimension must then be a multiple of 32, see `DType.holds(shape:)`).
     public func converted(to target: DType) -> Tensor {
         if target == dtype { return self }
         let source = float32()
-        let result = Tensor(shape: shape, dtype: target, storage: Storage(byteCount: count * target.byteSize))
-        let input = source.data
-        switch target {
-        case .float32:
-            break
-        case .float16:
-            let out = result.storage.base.assumingMemoryBound(to: Float16.self)
-            for i in 0..<count { out[i] = Float16(input[i]) }
-        case .bfloat16:
-            let out = result.storage.base.assumingMemoryBound(to: UInt16.self)
-            for i in 0..<count { out[i] = input[i].bfloat16Bits }
-        }
+        let result = Tensor(shape: shape, dtype: target, storage: Storage(byteCount: target.byteCount(elements: count)))
+        encodeElements(source.data, count: count, as: target, into: result.storage.base)
         return result
-    }
-
-    private func convertElements(to out: UnsafeMutablePointer<Float>) {
-        switch dtype {
-        case .float32:
-            out.update(from: data, count: count)
-        case .float16:
-            let input = rawPointer.assumingMemoryBound(to: Float16.self)
-            for i in 0..<count { out[i] = Float(input[i]) }
-        case .bfloat16:
-            let input = rawPointer.assumingMemoryBound(to: UInt16.self)
-            for i in 0..<count { out[i] = Float(bfloat16Bits: input[i]) }
-        }
     }
 }

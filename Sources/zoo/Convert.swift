@@ -5,15 +5,15 @@ import ZooTensor
 
 struct Convert: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Convert a Hugging Face model folder into a zoo model.")
+        abstract: "Convert a Hugging Face model folder, or a GGUF file, into a zoo model.")
 
-    @Argument(help: "A Hugging Face model folder: config.json, model.safetensors and the tokenizer files.")
+    @Argument(help: "A Hugging Face model folder (config.json, model.safetensors and the tokenizer files), or a GGUF file.")
     var source: String
 
     @Option(help: "The model's name in the zoo.")
     var name: String
 
-    @Option(help: "Stored element type: f32, f16 or bf16 (default: the source's).")
+    @Option(help: "Stored element type of every tensor: f32, f16 or bf16 (default: the source's; quantized tensors stay quantized).")
     var dtype: String?
 
     @Option(help: "A note kept with the model and shown by `zoo info`.")

@@ -15,17 +15,7 @@ struct Generate: ParsableCommand {
     @Option(help: "The most tokens to generate.")
     var maxNewTokens = 50
 
-    @Option(help: "Sampling temperature; 0 (the default) is greedy.")
-    var temperature: Float = 0
-
-    @Option(help: "Sample among the k most likely tokens only.")
-    var topK: Int?
-
-    @Option(help: "Sample among the most likely tokens whose probabilities sum to p only.")
-    var topP: Float?
-
-    @Option(help: "Seed of the sampler: the same seed gives the same text.")
-    var seed: UInt64?
+    @OptionGroup var sampling: SamplingOptions
 
     @Flag(help: "Print JSON at the end: {\"prompt_ids\": [...], \"generated_ids\": [...], \"text\": \"...\"}.")
     var json = false
@@ -34,17 +24,12 @@ struct Generate: ParsableCommand {
 
     func validate() throws {
         guard maxNewTokens >= 0 else { throw ValidationError("--max-new-tokens must not be negative") }
-        guard temperature >= 0, temperature.isFinite else { throw ValidationError("--temperature must be 0 or more") }
-        if let topK, topK < 1 { throw ValidationError("--top-k must be at least 1") }
-        if let topP, !(topP > 0 && topP <= 1) { throw ValidationError("--top-p must be in (0, 1]") }
     }
 
     func run() throws {
         try reportingErrors {
             let generator = try zooOptions.zoo.model(named: name).load().textGenerator()
-            let options = GenerationOptions(maxNewTokens: maxNewTokens, temperature: temperature, topK: topK,
-                                            topP: topP, seed: seed)
-            let result = try generator.generate(prompt: prompt, options: options) { piece in
+            let result = try generator.generate(prompt: prompt, options: sampling.generationOptions(maxNewTokens: maxNewTokens)) { piece in
                 if !json { Terminal.write(piece) }
             }
             if json {

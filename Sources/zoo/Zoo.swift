@@ -7,7 +7,7 @@ struct ZooCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "zoo",
         abstract: "A Swift-native transformer model zoo: convert checkpoints, list them, run them.",
-        subcommands: [Convert.self, List.self, Info.self, Tokenize.self, Generate.self, FillMask.self, Embed.self,
+        subcommands: [Convert.self, List.self, Info.self, Tokenize.self, Generate.self, Chat.self, FillMask.self, Embed.self,
                       Similarity.self])
 }
 

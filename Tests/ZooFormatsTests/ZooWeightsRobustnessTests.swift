@@ -13,6 +13,7 @@ import ZooTensor
         try writer.write("a", makeTensor([2, 3], [1, 2, 3, 4, 5, 6], .float32))
         try writer.write("b", makeTensor([4], [1, 2, 3, 4], .bfloat16))
         try writer.write("c", makeTensor([], [7], .float16))
+        try writer.write("d", Tensor(shape: [2, 32], values: (0..<64).map { Float($0) / 8 }).converted(to: .q4_1))
         try writer.close()
         let weights = try ZooWeights(contentsOf: url)
         let ranges = try weights.names.map { name in
@@ -46,7 +47,7 @@ import ZooTensor
                 let inData = dataRanges.contains { $0.contains(position) }
                 do {
                     let weights = try ZooWeights(contentsOf: url)
-                    #expect(weights.names == ["a", "b", "c"], "byte \(position)")
+                    #expect(weights.names == ["a", "b", "c", "d"], "byte \(position)")
                     #expect(inData || bytes[position] == 0, "corrupt metadata byte \(position) accepted")
                 } catch {
                     #expect(!inData, "byte \(position) of tensor data: \(error)")

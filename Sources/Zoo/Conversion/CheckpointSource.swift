@@ -1,15 +1,11 @@
 import Foundation
 import ZooTensor
 
-/// The tensors of a checkpoint in another format, read for conversion. Each import format (safetensors today)
-/// is one type conforming to this protocol and listed in `CheckpointSources.all`.
+/// The tensors of a checkpoint in another format, read for conversion under their Hugging Face names and in
+/// Hugging Face's layouts. Each import format (safetensors, GGUF) is one type conforming to this protocol.
 protocol CheckpointSource: Sendable {
     /// The format's name, recorded in the converted model's metadata.
     static var format: String { get }
-    /// The weights file inside a Hugging Face folder, if this format has one there.
-    static func weightsFile(in folder: URL) -> URL?
-
-    init(contentsOf url: URL) throws
     var url: URL { get }
     var names: [String] { get }
     func shape(of name: String) -> [Int]?
@@ -17,8 +13,17 @@ protocol CheckpointSource: Sendable {
     func tensor(_ name: String) throws -> Tensor
 }
 
+/// A format whose weights file lives in a Hugging Face folder beside config.json and the tokenizer files; listed
+/// in `CheckpointSources.all`.
+protocol FolderCheckpointSource: CheckpointSource {
+    /// The weights file inside a Hugging Face folder, if this format has one there.
+    static func weightsFile(in folder: URL) -> URL?
+
+    init(contentsOf url: URL) throws
+}
+
 enum CheckpointSources {
-    static let all: [any CheckpointSource.Type] = [SafetensorsSource.self]
+    static let all: [any FolderCheckpointSource.Type] = [SafetensorsSource.self]
 
     /// Opens the weights of a Hugging Face folder with the first format that finds its file there.
     static func open(folder: URL) throws -> any CheckpointSource {

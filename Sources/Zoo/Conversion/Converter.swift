@@ -4,7 +4,7 @@ import ZooModels
 import ZooTensor
 import ZooTokenizers
 
-/// Turns a Hugging Face model folder into a zoo model.
+/// Turns a Hugging Face model folder, or a GGUF file, into a zoo model.
 ///
 /// Everything is checked before anything is written: the architecture, every source tensor (mapped, skipped for
 /// a stated reason, or an error), every tensor the architecture needs, every shape, the tokenizer. The model is
@@ -13,7 +13,8 @@ import ZooTokenizers
 public struct Converter {
     public struct Options: Sendable {
         public var name: String
-        /// The stored element type; nil keeps the source's (float32 when the source mixes types).
+        /// The stored element type of every tensor; nil keeps the source's: quantized tensors keep their blocks, and
+        /// the others take the float type they share (float32 when they mix types).
         public var dtype: DType?
         /// Replace an existing model of the same name.
         public var force: Bool
@@ -32,50 +33,41 @@ public struct Converter {
 
     public init(zoo: ModelZoo) { self.zoo = zoo }
 
-    /// Converts `source` (a Hugging Face folder). `progress` receives bytes written and bytes in all; an error it
-    /// throws cancels the conversion, leaving the zoo as it was.
+    /// Converts `source`: a Hugging Face folder, or a GGUF file. `progress` receives bytes written and bytes in
+    /// all; an error it throws cancels the conversion, leaving the zoo as it was.
     @discardableResult
     public func convert(_ source: URL, options: Options,
                         progress: (_ done: Int, _ total: Int) throws -> Void = { _, _ in }) throws -> StoredModel {
         try ModelZoo.checkName(options.name)
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: source.path, isDirectory: &isFolder) else {
-            throw ZooError(path: source.path, "no such file or folder")
-        }
-        guard isFolder.boolValue else {
-            throw ZooError(path: source.path, "not a folder: give a Hugging Face model folder (config.json, model.safetensors, tokenizer files)")
-        }
         let destination = zoo.writableFolder.appendingPathComponent(options.name)
         if FileManager.default.fileExists(atPath: destination.path) && !options.force {
             throw ZooError(path: destination.path, "a model named \"\(options.name)\" exists already (use --force to replace it)")
         }
 
-        let configURL = source.appendingPathComponent("config.json")
-        guard FileManager.default.fileExists(atPath: configURL.path) else {
-            throw ZooError(path: configURL.path, "missing: a Hugging Face model folder has a config.json")
-        }
-        let config = try ModelConfig(contentsOf: configURL)
-        let architecture = try Architectures.instantiate(config)
-        let checkpoint = try CheckpointSources.open(folder: source)
-        let plan = try ImportPlan(checkpoint: checkpoint, architecture: architecture)
-        let tokenizerFiles = try TokenizerFiles.find(in: source)
-        _ = try Tokenizer.load(directory: source)
-        let dtype = options.dtype ?? plan.commonSourceDType ?? .float32
+        let model = try ModelSource.open(source)
+        let architecture = try Architectures.instantiate(model.config)
+        let plan = try ImportPlan(checkpoint: model.checkpoint, architecture: architecture)
+        let storage = plan.storedTypes(converting: options.dtype)
 
         let metadata = ZooMetadata(
-            format_version: ZooMetadata.formatVersion, architecture: config.modelType, dtype: dtype.rawValue,
-            source: .init(format: type(of: checkpoint).format, files: [try sourceFile(checkpoint.url)]),
+            format_version: ZooMetadata.formatVersion, architecture: model.config.modelType,
+            dtype: storage.predominant.rawValue,
+            source: .init(format: type(of: model.checkpoint).format, files: [try sourceFile(model.checkpoint.url)]),
             converter_version: ZooMetadata.converterVersion, description: options.description)
 
         try FileManager.default.createDirectory(at: zoo.writableFolder, withIntermediateDirectories: true)
         let staging = try StagingFolder(zoo: zoo.writableFolder, name: options.name)
         do {
-            try plan.write(to: staging.url.appendingPathComponent(StoredModel.weightsFile), dtype: dtype, progress: progress)
-            try ConfigFile.write(original: config.data, metadata: metadata,
-                                 to: staging.url.appendingPathComponent(StoredModel.configFile))
-            for file in tokenizerFiles + TokenizerFiles.companions(in: source) {
-                try FileManager.default.copyItem(at: file, to: staging.url.appendingPathComponent(file.lastPathComponent))
+            for file in model.files { try file.write(into: staging.url) }
+            if model.makesTokenizer {
+                do { _ = try Tokenizer.load(directory: staging.url) } catch {
+                    throw ZooError(path: source.path, "the tokenizer made from this file does not load: \(error)")
+                }
             }
+            try plan.write(to: staging.url.appendingPathComponent(StoredModel.weightsFile), types: storage.types,
+                           progress: progress)
+            try ConfigFile.write(original: model.config.data, metadata: metadata,
+                                 to: staging.url.appendingPathComponent(StoredModel.configFile))
             try Manifest(building: staging.url).write(to: staging.url.appendingPathComponent(StoredModel.manifestFile))
             // Read back what was written: a model that does not load never enters the zoo.
             let written = StoredModel(name: options.name, folder: staging.url)

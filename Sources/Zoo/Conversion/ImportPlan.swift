@@ -34,7 +34,11 @@ struct ImportPlan {
                 guard let wanted = expected[canonical] else {
                     throw ZooError(path: path, "unexpected tensor \"\(name)\": this configuration has no \"\(canonical)\"")
                 }
-                var shape = checkpoint.shape(of: name) ?? []
+                guard var shape = checkpoint.shape(of: name) else {
+                    // A tensor of a type the zoo cannot compute with: reading it gives the error naming the type.
+                    _ = try checkpoint.tensor(name)
+                    throw ZooError(path: path, "tensor \"\(name)\" cannot be read")
+                }
                 if transform == .transpose {
                     guard shape.count == 2 else {
                         throw ZooError(path: path, "tensor \"\(name)\" has shape \(shape) but must be 2-D")
@@ -58,28 +62,44 @@ struct ImportPlan {
         self.entries = bySource.values.sorted { $0.canonical < $1.canonical }
     }
 
-    /// The one element type of all source tensors, if they share one.
-    var commonSourceDType: DType? {
-        let types = Set(entries.compactMap { checkpoint.dtype(of: $0.source) })
-        return types.count == 1 ? types.first : nil
+    /// The element type each tensor is stored in, by canonical name, and the model's `dtype` for its metadata: the
+    /// block type holding most elements when some tensors keep blocks, else the float type. With `dtype`, every
+    /// tensor is converted to it. Without, a quantized tensor keeps its blocks and the others take the float type
+    /// they share, float32 when they mix types.
+    func storedTypes(converting dtype: DType?) -> (types: [String: DType], predominant: DType) {
+        let sourceTypes = entries.map { (entry: $0, type: checkpoint.dtype(of: $0.source) ?? .float32) }
+        let floatTypes = Set(sourceTypes.map(\.type).filter { !$0.isQuantized })
+        let floatType = floatTypes.count == 1 ? floatTypes.first! : .float32
+        var types: [String: DType] = [:]
+        var blockElements: [DType: Int] = [:]
+        for (entry, type) in sourceTypes {
+            let stored = dtype ?? (type.isQuantized && entry.transform == .none ? type : floatType)
+            types[entry.canonical] = stored
+            if stored.isQuantized { blockElements[stored, default: 0] += entry.shape.reduce(1, *) }
+        }
+        let predominant = blockElements.max { $0.value != $1.value ? $0.value < $1.value : $0.key.rawValue > $1.key.rawValue }
+        return (types, predominant?.key ?? dtype ?? floatType)
     }
 
-    var totalBytes: Int { entries.reduce(0) { $0 + $1.shape.reduce(1, *) } }
-
-    /// Writes every tensor, in canonical-name order, converted to `dtype`.
-    func write(to url: URL, dtype: DType, progress: (Int, Int) throws -> Void) throws {
+    /// Writes every tensor, in canonical-name order, in its type of `types`.
+    func write(to url: URL, types: [String: DType], progress: (Int, Int) throws -> Void) throws {
         let writer = try ZooWeightsWriter(creating: url)
-        let total = totalBytes * dtype.byteSize
+        let total = entries.reduce(0) { $0 + types[$1.canonical]!.byteCount(elements: $1.shape.reduce(1, *)) }
         var done = 0
         try progress(0, total)
         for entry in entries {
             var tensor = try checkpoint.tensor(entry.source)
             if entry.transform == .transpose { tensor = transposed(tensor.float32()) }
-            let stored = tensor.converted(to: dtype)
+            let stored = tensor.converted(to: types[entry.canonical]!)
             try writer.write(entry.canonical, stored)
             done += stored.byteCount
             try progress(done, total)
         }
         try writer.close()
+    }
+
+    /// Writes every tensor converted to `dtype`.
+    func write(to url: URL, dtype: DType, progress: (Int, Int) throws -> Void) throws {
+        try write(to: url, types: storedTypes(converting: dtype).types, progress: progress)
     }
 }

@@ -3,7 +3,7 @@ import ZooFormats
 import ZooTensor
 
 /// A Hugging Face `model.safetensors`, as a source of conversion.
-struct SafetensorsSource: CheckpointSource {
+struct SafetensorsSource: FolderCheckpointSource {
     static let format = "safetensors"
 
     static func weightsFile(in folder: URL) -> URL? {

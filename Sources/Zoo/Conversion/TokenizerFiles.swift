@@ -22,7 +22,8 @@ enum TokenizerFiles {
 
     /// Files that configure the tokenizer or generation, copied when present.
     static func companions(in folder: URL) -> [URL] {
-        ["tokenizer_config.json", "special_tokens_map.json", "added_tokens.json", "generation_config.json"]
+        ["tokenizer_config.json", "special_tokens_map.json", "added_tokens.json", "generation_config.json",
+         "chat_template.jinja"]
             .map { folder.appendingPathComponent($0) }
             .filter { FileManager.default.fileExists(atPath: $0.path) }
     }

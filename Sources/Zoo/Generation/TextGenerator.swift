@@ -41,7 +41,14 @@ public final class TextGenerator {
     /// UTF-8.
     public func generate(prompt: String, options: GenerationOptions = GenerationOptions(),
                          onText: (String) -> Void = { _ in }) throws(ZooError) -> GenerationResult {
-        var promptIDs = tokenizer.encode(prompt)
+        try generate(promptIDs: tokenizer.encode(prompt), options: options, onText: onText)
+    }
+
+    /// Generates a continuation of the tokens `promptIDs` (for a prompt encoded otherwise, such as a chat whose
+    /// template already placed the special tokens).
+    public func generate(promptIDs prompt: [Int], options: GenerationOptions = GenerationOptions(),
+                         onText: (String) -> Void = { _ in }) throws(ZooError) -> GenerationResult {
+        var promptIDs = prompt
         if promptIDs.isEmpty {
             guard let startToken else { throw ZooError("the prompt is empty and \(name) has no start token") }
             promptIDs = [startToken]

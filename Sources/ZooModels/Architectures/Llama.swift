@@ -1,0 +1,247 @@
+import ZooTensor
+
+/// Llama (Touvron et al., 2023) and the many models shaped like it: pre-norm blocks with RMS norm, rotary
+/// position embeddings, grouped-query causal self-attention and a SwiGLU feed-forward, a final RMS norm, and an
+/// output head that is separate or tied to the token embedding.
+public struct Llama: Architecture {
+    public static let modelTypes = ["llama"]
+
+    /// The Hugging Face LlamaConfig keys Zoo uses. Rotary settings come either as transformers 4 writes them
+    /// (`rope_theta`, `rope_scaling`) or as transformers 5 does (`rope_parameters`).
+    public struct Config: Decodable, Sendable {
+        public struct RopeSettings: Decodable, Sendable {
+            var rope_type: String?
+            /// The older spelling of `rope_type`.
+            var type: String?
+            var rope_theta: Float?
+        }
+
+        var vocab_size: Int
+        var hidden_size: Int
+        var intermediate_size: Int
+        var num_hidden_layers: Int
+        var num_attention_heads: Int
+        var num_key_value_heads: Int?
+        var head_dim: Int?
+        var hidden_act: String?
+        var max_position_embeddings: Int?
+        var rms_norm_eps: Float?
+        var rope_theta: Float?
+        var rope_scaling: RopeSettings?
+        var rope_parameters: RopeSettings?
+        var attention_bias: Bool?
+        var mlp_bias: Bool?
+        var tie_word_embeddings: Bool?
+    }
+
+    public let config: Config
+    let width: Int
+    let heads: Int
+    let keyValueHeads: Int
+    let headDim: Int
+    let activation: Activation
+    let ropeBase: Float
+    let tied: Bool
+    let attentionBias: Bool
+    let mlpBias: Bool
+
+    public init(config file: ModelConfig) throws(ModelError) {
+        let config = try file.decode(Config.self)
+        func check(_ condition: Bool, _ message: String) throws(ModelError) {
+            if !condition { throw ModelError(path: file.path, message: message) }
+        }
+        try check(config.vocab_size > 0 && config.hidden_size > 0 && config.intermediate_size > 0
+                      && config.num_hidden_layers > 0 && config.num_attention_heads > 0,
+                  "vocab_size, hidden_size, intermediate_size, num_hidden_layers and num_attention_heads must be positive")
+        let keyValueHeads = config.num_key_value_heads ?? config.num_attention_heads
+        try check(keyValueHeads > 0 && config.num_attention_heads % keyValueHeads == 0,
+                  "num_attention_heads (\(config.num_attention_heads)) must be a multiple of num_key_value_heads (\(keyValueHeads))")
+        let headDim = config.head_dim ?? config.hidden_size / config.num_attention_heads
+        try check(config.head_dim != nil || config.hidden_size % config.num_attention_heads == 0,
+                  "hidden_size (\(config.hidden_size)) must be a multiple of num_attention_heads (\(config.num_attention_heads)) when head_dim is not given")
+        try check(headDim > 0 && headDim % 2 == 0, "the head dimension (\(headDim)) must be even for rotary embeddings")
+        try check((config.max_position_embeddings ?? 1) > 0, "max_position_embeddings must be positive")
+
+        for (key, settings) in [("rope_scaling", config.rope_scaling), ("rope_parameters", config.rope_parameters)] {
+            guard let type = settings?.rope_type ?? settings?.type, type != "default" else { continue }
+            throw ModelError(path: file.path, message: "\(key) of type \"\(type)\" is not supported (only the default rotary embedding is)")
+        }
+        let base = config.rope_parameters?.rope_theta ?? config.rope_theta ?? 10_000
+        try check(base > 0, "rope_theta must be positive")
+        let activationName = config.hidden_act ?? "silu"
+        guard let activation = Activation(huggingFaceName: activationName) else {
+            throw ModelError(path: file.path, message: "unsupported hidden_act \"\(activationName)\"")
+        }
+        self.config = config
+        self.width = config.hidden_size
+        self.heads = config.num_attention_heads
+        self.keyValueHeads = keyValueHeads
+        self.headDim = headDim
+        self.activation = activation
+        self.ropeBase = base
+        self.tied = config.tie_word_embeddings ?? false
+        self.attentionBias = config.attention_bias ?? false
+        self.mlpBias = config.mlp_bias ?? false
+    }
+
+    var innerWidth: Int { config.intermediate_size }
+    var contextLength: Int { config.max_position_embeddings ?? 2048 }
+    var epsilon: Float { config.rms_norm_eps ?? 1e-6 }
+
+    public var tensorShapes: [String: [Int]] {
+        var shapes = [
+            "token_embedding.weight": [config.vocab_size, width],
+            "final_norm.weight": [width],
+        ]
+        let queryWidth = heads * headDim, keyValueWidth = keyValueHeads * headDim
+        for i in 0..<config.num_hidden_layers {
+            let block = "blocks.\(i)."
+            shapes[block + "norm1.weight"] = [width]
+            shapes[block + "attn.q.weight"] = [queryWidth, width]
+            shapes[block + "attn.k.weight"] = [keyValueWidth, width]
+            shapes[block + "attn.v.weight"] = [keyValueWidth, width]
+            shapes[block + "attn.out.weight"] = [width, queryWidth]
+            if attentionBias {
+                shapes[block + "attn.q.bias"] = [queryWidth]
+                shapes[block + "attn.k.bias"] = [keyValueWidth]
+                shapes[block + "attn.v.bias"] = [keyValueWidth]
+                shapes[block + "attn.out.bias"] = [width]
+            }
+            shapes[block + "norm2.weight"] = [width]
+            shapes[block + "mlp.gate.weight"] = [innerWidth, width]
+            shapes[block + "mlp.up.weight"] = [innerWidth, width]
+            shapes[block + "mlp.down.weight"] = [width, innerWidth]
+            if mlpBias {
+                shapes[block + "mlp.gate.bias"] = [innerWidth]
+                shapes[block + "mlp.up.bias"] = [innerWidth]
+                shapes[block + "mlp.down.bias"] = [width]
+            }
+        }
+        if !tied { shapes["lm_head.weight"] = [config.vocab_size, width] }
+        return shapes
+    }
+
+    /// Hugging Face names of LlamaForCausalLM (`model.` prefix optional). Every weight is already [out, in].
+    public func importRule(forHuggingFaceName name: String) -> ImportRule {
+        if name == "lm_head.weight" {
+            return tied ? .skip("tied to the token embedding") : .tensor("lm_head.weight", .none)
+        }
+        let local = name.hasPrefix("model.") ? String(name.dropFirst("model.".count)) : name
+        switch local {
+        case "embed_tokens.weight": return .tensor("token_embedding.weight", .none)
+        case "norm.weight": return .tensor("final_norm.weight", .none)
+        default: break
+        }
+        let parts = local.split(separator: ".", maxSplits: 2).map(String.init)
+        guard parts.count == 3, parts[0] == "layers", let layer = Int(parts[1]), layer >= 0,
+              layer < config.num_hidden_layers else {
+            return .unknown
+        }
+        let block = "blocks.\(layer)."
+        let projections = [
+            "self_attn.q_proj": "attn.q", "self_attn.k_proj": "attn.k", "self_attn.v_proj": "attn.v",
+            "self_attn.o_proj": "attn.out", "mlp.gate_proj": "mlp.gate", "mlp.up_proj": "mlp.up",
+            "mlp.down_proj": "mlp.down",
+        ]
+        switch parts[2] {
+        case "input_layernorm.weight": return .tensor(block + "norm1.weight", .none)
+        case "post_attention_layernorm.weight": return .tensor(block + "norm2.weight", .none)
+        case "self_attn.rotary_emb.inv_freq": return .skip("a buffer recomputed from rope_theta")
+        default: break
+        }
+        for suffix in [".weight", ".bias"] where parts[2].hasSuffix(suffix) {
+            guard let canonical = projections[String(parts[2].dropLast(suffix.count))] else { return .unknown }
+            return .tensor(block + canonical + suffix, .none)
+        }
+        return .unknown
+    }
+
+    public func makeModel(weights: any WeightStore) throws -> any LanguageModel {
+        try LlamaModel(self, weights: weights)
+    }
+}
+
+/// A Llama ready to run: norms and biases in float32, matrices in float32 or in their quantized blocks.
+final class LlamaModel: CausalLanguageModel {
+    struct Block {
+        let norm1, query, key, value, output, norm2, gate, up, down: Tensor
+        let queryBias, keyBias, valueBias, outputBias, gateBias, upBias, downBias: Tensor?
+    }
+
+    let architecture: Llama
+    let tokenEmbedding, finalNorm, outputHead: Tensor
+    let blocks: [Block]
+    let rotary: RotaryEmbedding
+
+    var vocabularySize: Int { architecture.config.vocab_size }
+    var contextLength: Int { architecture.contextLength }
+
+    init(_ architecture: Llama, weights: any WeightStore) throws {
+        self.architecture = architecture
+        func load(_ name: String) throws -> Tensor { try weights.tensor(name).float32() }
+        /// Block-quantized matrices stay quantized: `linear` and `embeddingLookup` compute with their blocks.
+        func matrix(_ name: String) throws -> Tensor {
+            let tensor = try weights.tensor(name)
+            return tensor.dtype.isQuantized ? tensor : tensor.float32()
+        }
+        func bias(_ name: String, _ present: Bool) throws -> Tensor? { present ? try load(name) : nil }
+        tokenEmbedding = try matrix("token_embedding.weight")
+        finalNorm = try load("final_norm.weight")
+        outputHead = architecture.tied ? tokenEmbedding : try matrix("lm_head.weight")
+        let attentionBias = architecture.attentionBias, mlpBias = architecture.mlpBias
+        blocks = try (0..<architecture.config.num_hidden_layers).map { i in
+            let p = "blocks.\(i)."
+            return Block(
+                norm1: try load(p + "norm1.weight"), query: try matrix(p + "attn.q.weight"),
+                key: try matrix(p + "attn.k.weight"), value: try matrix(p + "attn.v.weight"),
+                output: try matrix(p + "attn.out.weight"), norm2: try load(p + "norm2.weight"),
+                gate: try matrix(p + "mlp.gate.weight"), up: try matrix(p + "mlp.up.weight"),
+                down: try matrix(p + "mlp.down.weight"),
+                queryBias: try bias(p + "attn.q.bias", attentionBias), keyBias: try bias(p + "attn.k.bias", attentionBias),
+                valueBias: try bias(p + "attn.v.bias", attentionBias),
+                outputBias: try bias(p + "attn.out.bias", attentionBias),
+                gateBias: try bias(p + "mlp.gate.bias", mlpBias), upBias: try bias(p + "mlp.up.bias", mlpBias),
+                downBias: try bias(p + "mlp.down.bias", mlpBias))
+        }
+        rotary = RotaryEmbedding(headDimension: architecture.headDim, base: architecture.ropeBase)
+    }
+
+    func makeCache(capacity: Int) -> KVCache {
+        KVCache(layers: blocks.count, capacity: min(capacity, contextLength),
+                width: architecture.keyValueHeads * architecture.headDim)
+    }
+
+    func forward(_ tokens: [Int], cache: KVCache, allPositions: Bool) -> Tensor {
+        let start = cache.length
+        let a = architecture
+        let x = embeddingLookup(tokenEmbedding, ids: tokens)
+        let scale = 1 / Float(a.headDim).squareRoot()
+
+        for (i, block) in blocks.enumerated() {
+            let h = rmsNorm(x, weight: block.norm1, epsilon: a.epsilon)
+            let q = linear(h, weight: block.query, bias: block.queryBias)
+            let k = linear(h, weight: block.key, bias: block.keyBias)
+            let v = linear(h, weight: block.value, bias: block.valueBias)
+            rotary.apply(to: q.mutableData, rows: tokens.count, stride: a.heads * a.headDim, heads: a.heads,
+                         firstPosition: start)
+            rotary.apply(to: k.mutableData, rows: tokens.count, stride: a.keyValueHeads * a.headDim,
+                         heads: a.keyValueHeads, firstPosition: start)
+            let attended = groupedQueryAttention(
+                q: q.data, queryStride: a.heads * a.headDim, k: k.data, v: v.data,
+                keyValueStride: a.keyValueHeads * a.headDim, rows: tokens.count, heads: a.heads,
+                keyValueHeads: a.keyValueHeads, headDim: a.headDim, cache: cache, layer: i, scale: scale)
+            addInPlace(x, linear(attended, weight: block.output, bias: block.outputBias))
+
+            let h2 = rmsNorm(x, weight: block.norm2, epsilon: a.epsilon)
+            let gate = linear(h2, weight: block.gate, bias: block.gateBias)
+            let up = linear(h2, weight: block.up, bias: block.upBias)
+            a.activation.apply(gate)
+            multiplyInPlace(gate, up)
+            addInPlace(x, linear(gate, weight: block.down, bias: block.downBias))
+        }
+        cache.length += tokens.count
+
+        let last = allPositions ? x : x.row(tokens.count - 1).reshaped([1, a.width])
+        return linear(rmsNorm(last, weight: finalNorm, epsilon: a.epsilon), weight: outputHead)
+    }
+}
