@@ -75,10 +75,8 @@ public struct GPT2: Architecture {
     /// Hugging Face names, with or without the `transformer.` prefix of GPT2LMHeadModel. Conv1D weights are
     /// stored [in, out] and are transposed.
     public func importRule(forHuggingFaceName name: String) -> ImportRule {
-        if name == "lm_head.weight" {
-            return tied ? .skip("tied to the token embedding") : .tensor("lm_head.weight", .none)
-        }
-        let local = name.hasPrefix("transformer.") ? String(name.dropFirst("transformer.".count)) : name
+        if name == "lm_head.weight" { return HuggingFaceNames.outputHead(tied: tied) }
+        let local = HuggingFaceNames.local(name, prefix: "transformer.")
         switch local {
         case "wte.weight": return .tensor("token_embedding.weight", .none)
         case "wpe.weight": return .tensor("position_embedding.weight", .none)
@@ -86,12 +84,11 @@ public struct GPT2: Architecture {
         case "ln_f.bias": return .tensor("final_norm.bias", .none)
         default: break
         }
-        let parts = local.split(separator: ".", maxSplits: 2).map(String.init)
-        guard parts.count == 3, parts[0] == "h", let layer = Int(parts[1]), layer >= 0, layer < config.n_layer else {
+        guard let (layer, rest) = HuggingFaceNames.block(local, container: "h", count: config.n_layer) else {
             return .unknown
         }
         let block = "blocks.\(layer)."
-        switch parts[2] {
+        switch rest {
         case "attn.bias", "attn.masked_bias": return .skip("the causal mask buffer")
         case "ln_1.weight": return .tensor(block + "norm1.weight", .none)
         case "ln_1.bias": return .tensor(block + "norm1.bias", .none)

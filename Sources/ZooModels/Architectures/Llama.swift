@@ -123,18 +123,15 @@ public struct Llama: Architecture {
 
     /// Hugging Face names of LlamaForCausalLM (`model.` prefix optional). Every weight is already [out, in].
     public func importRule(forHuggingFaceName name: String) -> ImportRule {
-        if name == "lm_head.weight" {
-            return tied ? .skip("tied to the token embedding") : .tensor("lm_head.weight", .none)
-        }
-        let local = name.hasPrefix("model.") ? String(name.dropFirst("model.".count)) : name
+        if name == "lm_head.weight" { return HuggingFaceNames.outputHead(tied: tied) }
+        let local = HuggingFaceNames.local(name, prefix: "model.")
         switch local {
         case "embed_tokens.weight": return .tensor("token_embedding.weight", .none)
         case "norm.weight": return .tensor("final_norm.weight", .none)
         default: break
         }
-        let parts = local.split(separator: ".", maxSplits: 2).map(String.init)
-        guard parts.count == 3, parts[0] == "layers", let layer = Int(parts[1]), layer >= 0,
-              layer < config.num_hidden_layers else {
+        guard let (layer, rest) = HuggingFaceNames.block(local, container: "layers", count: config.num_hidden_layers)
+        else {
             return .unknown
         }
         let block = "blocks.\(layer)."
@@ -143,14 +140,14 @@ public struct Llama: Architecture {
             "self_attn.o_proj": "attn.out", "mlp.gate_proj": "mlp.gate", "mlp.up_proj": "mlp.up",
             "mlp.down_proj": "mlp.down",
         ]
-        switch parts[2] {
+        switch rest {
         case "input_layernorm.weight": return .tensor(block + "norm1.weight", .none)
         case "post_attention_layernorm.weight": return .tensor(block + "norm2.weight", .none)
         case "self_attn.rotary_emb.inv_freq": return .skip("a buffer recomputed from rope_theta")
         default: break
         }
-        for suffix in [".weight", ".bias"] where parts[2].hasSuffix(suffix) {
-            guard let canonical = projections[String(parts[2].dropLast(suffix.count))] else { return .unknown }
+        for suffix in [".weight", ".bias"] where rest.hasSuffix(suffix) {
+            guard let canonical = projections[String(rest.dropLast(suffix.count))] else { return .unknown }
             return .tensor(block + canonical + suffix, .none)
         }
         return .unknown
