@@ -108,13 +108,10 @@ public struct LoadedModel {
     }
 }
 
-/// The begin and end tokens of a model, from generation_config.json where present, else config.json; and its mask
-/// token as transformers names it, from tokenizer_config.json, else special_tokens_map.json.
+/// The begin and end tokens of a model, from generation_config.json where present, else config.json.
 public struct SpecialTokens: Sendable {
     public let beginningOfSequence: Int?
     public let endOfSequence: Set<Int>
-    /// The text of the mask token (such as "[MASK]" or "<mask>") when the tokenizer files name it.
-    public let mask: String?
 
     init(folder: URL) throws {
         func ids(_ key: String, in file: String) throws -> [Int]? {
@@ -134,25 +131,5 @@ public struct SpecialTokens: Sendable {
         let eos = try ids("eos_token_id", in: "generation_config.json") ?? ids("eos_token_id", in: StoredModel.configFile)
         beginningOfSequence = bos?.first
         endOfSequence = Set(eos ?? [])
-        mask = try Self.namedToken("mask_token", in: folder.appendingPathComponent("tokenizer_config.json"))
-            ?? Self.namedToken("mask_token", in: folder.appendingPathComponent("special_tokens_map.json"))
-    }
-
-    /// A token named in a tokenizer file, as a string or as an added-token object with a "content".
-    private static func namedToken(_ key: String, in url: URL) throws -> String? {
-        guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw ZooError(path: url.path, "not a JSON object")
-        }
-        switch object[key] {
-        case let token as String: return token
-        case let token as [String: Any]:
-            guard let content = token["content"] as? String else {
-                throw ZooError(path: url.path, "\"\(key)\" has no \"content\" string")
-            }
-            return content
-        case nil, is NSNull: return nil
-        default: throw ZooError(path: url.path, "\"\(key)\" must be a token or an object with its \"content\"")
-        }
     }
 }

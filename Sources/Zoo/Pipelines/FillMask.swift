@@ -69,11 +69,8 @@ extension LoadedModel {
     /// no mask token.
     public func fillMask() throws -> FillMaskPipeline {
         guard let masked = model as? any MaskedLanguageModel else { throw unsupported("fill masks") }
-        // Without a name in the tokenizer files, the mask token is the one of BERT's or RoBERTa's convention that
-        // the vocabulary has.
-        let candidates = specialTokens.mask.map { [$0] } ?? ["[MASK]", "<mask>"]
-        guard let token = candidates.first(where: { tokenizer.id(for: $0) != nil }), let id = tokenizer.id(for: token) else {
-            throw ZooError("\(name): the tokenizer has no mask token (looked for \(candidates.joined(separator: ", ")))")
+        guard let token = tokenizer.maskToken, let id = tokenizer.maskTokenID else {
+            throw ZooError("\(name): the tokenizer has no mask token")
         }
         return FillMaskPipeline(model: masked, tokenizer: tokenizer, name: name, maskToken: token, maskTokenID: id)
     }
