@@ -9,47 +9,22 @@ import ZooTensor
 @Suite struct GPT2ParityTests {
     static let models = ["tiny-gpt2", "tiny-gpt2-untied-f16"]
 
-    func converted(_ name: String, dtype: DType? = nil) throws -> (LoadedModel, URL) {
-        let folder = temporaryFolder()
-        let zoo = ModelZoo(folders: [folder])
-        let stored = try Converter(zoo: zoo).convert(fixture(name), options: .init(name: name, dtype: dtype))
-        return (try stored.load(), folder)
-    }
-
     @Test(arguments: models)
     func logitsMatchTransformers(model name: String) throws {
-        let expected = try ExpectedOutputs.load(name)
-        let (loaded, folder) = try converted(name)
+        let (loaded, folder) = try convertedFixture(name)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let model = try #require(loaded.model as? any CausalLanguageModel)
-        for testCase in expected.cases {
-            #expect(loaded.tokenizer.encode(testCase.prompt) == testCase.prompt_ids)
-            let logits = model.forward(testCase.prompt_ids, cache: model.makeCache(capacity: 64), allPositions: true)
-            #expect(logits.shape == [testCase.prompt_ids.count, model.vocabularySize])
-            let difference = maxAbsDifference(logits.toArray(), testCase.logits.flatMap { $0 })
-            #expect(difference <= expected.tolerance, "\(name) \"\(testCase.prompt)\": max |Δlogit| = \(difference)")
-        }
+        try expectLogits(of: loaded, match: try ExpectedOutputs.load(name))
     }
 
     @Test(arguments: models)
     func greedyGenerationMatchesTransformers(model name: String) throws {
-        let expected = try ExpectedOutputs.load(name)
-        let (loaded, folder) = try converted(name)
+        let (loaded, folder) = try convertedFixture(name)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let generator = try loaded.textGenerator()
-        for testCase in expected.cases {
-            var streamed = ""
-            let result = try generator.generate(
-                prompt: testCase.prompt, options: GenerationOptions(maxNewTokens: expected.max_new_tokens)) { streamed += $0 }
-            #expect(result.promptIDs == testCase.prompt_ids)
-            #expect(result.generatedIDs == testCase.greedy_ids, "\(name) \"\(testCase.prompt)\"")
-            #expect(result.text == testCase.greedy_text)
-            #expect(streamed == result.text)
-        }
+        try expectGreedyGeneration(of: loaded, matches: try ExpectedOutputs.load(name))
     }
 
     @Test func lastPositionLogitsEqualTheFullPass() throws {
-        let (loaded, folder) = try converted("tiny-gpt2")
+        let (loaded, folder) = try convertedFixture("tiny-gpt2")
         defer { try? FileManager.default.removeItem(at: folder) }
         let model = try #require(loaded.model as? any CausalLanguageModel)
         let ids = [5, 17, 42, 99, 3]
@@ -63,9 +38,9 @@ import ZooTensor
 
     @Test func bfloat16ConversionStaysCloseToFloat32() throws {
         let expected = try ExpectedOutputs.load("tiny-gpt2")
-        let (loaded, folder) = try converted("tiny-gpt2", dtype: .bfloat16)
+        let (loaded, folder) = try convertedFixture("tiny-gpt2", dtype: .bfloat16)
         defer { try? FileManager.default.removeItem(at: folder) }
-        #expect(try ModelZoo(folders: [folder]).model(named: "tiny-gpt2").info().dtype == "bfloat16")
+        #expect(try ModelZoo(folders: [folder]).model(named: "m").info().dtype == "bfloat16")
         let model = try #require(loaded.model as? any CausalLanguageModel)
         let testCase = expected.cases[0]
         let logits = model.forward(testCase.prompt_ids, cache: model.makeCache(capacity: 64), allPositions: true)

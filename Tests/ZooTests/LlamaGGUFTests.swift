@@ -10,7 +10,7 @@ import ZooTensor
     @Test func aFloat32GGUFGivesWhatTheFolderItCameFromGives() throws {
         // transformers gives the same outputs for the file and the folder, so the folder's are the reference.
         let expected = try ExpectedOutputs.load("tiny-llama")
-        let (loaded, folder) = try convertedLlama("tiny-llama.f32.gguf")
+        let (loaded, folder) = try convertedFixture("tiny-llama.f32.gguf")
         defer { try? FileManager.default.removeItem(at: folder) }
         try expectLogits(of: loaded, match: expected)
         try expectGreedyGeneration(of: loaded, matches: expected)
@@ -18,7 +18,7 @@ import ZooTensor
 
     @Test func aQ8_0GGUFStaysQuantizedAndMatchesTransformers() throws {
         let expected = try ExpectedOutputs.load("tiny-llama.q8_0")
-        let (loaded, folder) = try convertedLlama("tiny-llama.q8_0.gguf")
+        let (loaded, folder) = try convertedFixture("tiny-llama.q8_0.gguf")
         defer { try? FileManager.default.removeItem(at: folder) }
         let weights = try ZooWeights(contentsOf: folder.appendingPathComponent("m/weights.h5"))
         #expect(weights.info("blocks.0.attn.q.weight")?.dtype == .q8_0)
@@ -31,7 +31,7 @@ import ZooTensor
 
     @Test func aQ8_0GGUFConvertedToFloat32MatchesTransformers() throws {
         let expected = try ExpectedOutputs.load("tiny-llama.q8_0")
-        let (loaded, folder) = try convertedLlama("tiny-llama.q8_0.gguf", dtype: .float32)
+        let (loaded, folder) = try convertedFixture("tiny-llama.q8_0.gguf", dtype: .float32)
         defer { try? FileManager.default.removeItem(at: folder) }
         let weights = try ZooWeights(contentsOf: folder.appendingPathComponent("m/weights.h5"))
         #expect(weights.names.allSatisfy { weights.info($0)?.dtype == .float32 })

@@ -14,7 +14,7 @@ import ZooTensor
     @Test(arguments: models)
     func logitsMatchTransformers(model name: String) throws {
         let expected = try ExpectedOutputs.load(name)
-        let (loaded, folder) = try convertedLlama(name)
+        let (loaded, folder) = try convertedFixture(name)
         defer { try? FileManager.default.removeItem(at: folder) }
         try expectLogits(of: loaded, match: expected)
     }
@@ -22,13 +22,13 @@ import ZooTensor
     @Test(arguments: models)
     func greedyGenerationMatchesTransformers(model name: String) throws {
         let expected = try ExpectedOutputs.load(name)
-        let (loaded, folder) = try convertedLlama(name)
+        let (loaded, folder) = try convertedFixture(name)
         defer { try? FileManager.default.removeItem(at: folder) }
         try expectGreedyGeneration(of: loaded, matches: expected)
     }
 
     @Test func feedingThePromptInPiecesGivesTheSameLogits() throws {
-        let (loaded, folder) = try convertedLlama("tiny-llama")
+        let (loaded, folder) = try convertedFixture("tiny-llama")
         defer { try? FileManager.default.removeItem(at: folder) }
         let model = try #require(loaded.model as? any CausalLanguageModel)
         let ids = [5, 17, 42, 99, 3, 250, 7]

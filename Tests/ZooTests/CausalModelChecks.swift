@@ -4,10 +4,11 @@ import ZooModels
 import ZooTensor
 @testable import Zoo
 
-// Checks shared by the Llama tests: converting a fixture and comparing with what transformers recorded.
+// Checks shared by the parity tests of text-generation models (GPT-2, Llama): converting a fixture and comparing
+// with what transformers recorded.
 
 /// Converts the fixture `name` (a folder or a file) into a fresh zoo and loads it.
-func convertedLlama(_ name: String, dtype: DType? = nil) throws -> (LoadedModel, URL) {
+func convertedFixture(_ name: String, dtype: DType? = nil) throws -> (LoadedModel, URL) {
     let folder = temporaryFolder()
     let stored = try Converter(zoo: ModelZoo(folders: [folder])).convert(fixture(name), options: .init(name: "m", dtype: dtype))
     return (try stored.load(), folder)
