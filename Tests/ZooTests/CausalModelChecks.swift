@@ -4,15 +4,8 @@ import ZooModels
 import ZooTensor
 @testable import Zoo
 
-// Checks shared by the parity tests of text-generation models (GPT-2, Llama): converting a fixture and comparing
-// with what transformers recorded.
-
-/// Converts the fixture `name` (a folder or a file) into a fresh zoo and loads it.
-func convertedFixture(_ name: String, dtype: DType? = nil) throws -> (LoadedModel, URL) {
-    let folder = temporaryFolder()
-    let stored = try Converter(zoo: ModelZoo(folders: [folder])).convert(fixture(name), options: .init(name: "m", dtype: dtype))
-    return (try stored.load(), folder)
-}
+// Checks shared by the parity tests of text-generation models (GPT-2, Llama): comparing a converted fixture with
+// what transformers recorded.
 
 /// The logits of every position of every recorded prompt, within `tolerance` (default: the recorded one).
 func expectLogits(of loaded: LoadedModel, match expected: ExpectedOutputs, tolerance: Float? = nil) throws {

@@ -65,13 +65,6 @@ func encoderOfFixture(_ name: String) throws -> any EncoderModel {
     return encoder
 }
 
-/// A fixture converted into a fresh zoo, loaded with its tokenizer; the caller removes the zoo folder.
-func convertedFixture(_ name: String) throws -> (LoadedModel, URL) {
-    let folder = temporaryFolder()
-    let stored = try Converter(zoo: ModelZoo(folders: [folder])).convert(fixture(name), options: .init(name: name))
-    return (try stored.load(), folder)
-}
-
 /// The first `count` positions of sequence `b` of a [batch, length, width] tensor, flattened.
 func positions(_ tensor: Tensor, sequence b: Int, count: Int) -> [Float] {
     let width = tensor.shape[tensor.shape.count - 1], length = tensor.shape[tensor.shape.count - 2]

@@ -1,5 +1,6 @@
 import Foundation
 import ZooTensor
+@testable import Zoo
 
 /// A fresh empty folder under the system's temporary folder, removed by the caller when done.
 func temporaryFolder(_ label: String = "zoo-test") -> URL {
@@ -64,4 +65,11 @@ struct ExpectedOutputs: Decodable {
     static func load(_ model: String) throws -> ExpectedOutputs {
         try JSONDecoder().decode(ExpectedOutputs.self, from: Data(contentsOf: fixture("\(model).expected.json")))
     }
+}
+
+/// Converts the fixture `name` (a folder or a file) into a fresh zoo and loads it.
+func convertedFixture(_ name: String, dtype: DType? = nil) throws -> (LoadedModel, URL) {
+    let folder = temporaryFolder()
+    let stored = try Converter(zoo: ModelZoo(folders: [folder])).convert(fixture(name), options: .init(name: "m", dtype: dtype))
+    return (try stored.load(), folder)
 }
