@@ -25,18 +25,32 @@ struct WhitespacePreTokenizer: PreTokenizer {
 /// The WhitespaceSplit pre-tokenizer (`"type": "WhitespaceSplit"`): words are what lies between whitespace.
 struct WhitespaceSplitPreTokenizer: PreTokenizer {
     func forEachWord(in text: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
-        var wordStart = 0
-        var offset = 0
-        while offset < text.count {
-            let length = utf8Length(leadingByte: text[offset])
-            let character = UnsafeBufferPointer(rebasing: text[offset..<offset + length])
-            let traits = ScalarTraits(UInt32(scalarValue(character)))
-            if traits.contains(.whitespace) {
-                if wordStart < offset { body(UnsafeBufferPointer(rebasing: text[wordStart..<offset])) }
-                wordStart = offset + length
-            }
-            offset += length
-        }
-        if wordStart < text.count { body(UnsafeBufferPointer(rebasing: text[wordStart...])) }
+        splitAtWhitespace(text, isolating: [], body)
     }
+}
+
+/// Calls `body` with the words of `text`: what lies between whitespace (dropped), with every character that has
+/// one of the `isolated` traits made a word of its own.
+func splitAtWhitespace(_ text: UnsafeBufferPointer<UInt8>, isolating isolated: ScalarTraits,
+                       _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+    func emit(_ range: Range<Int>) {
+        if !range.isEmpty { body(UnsafeBufferPointer(rebasing: text[range])) }
+    }
+    var wordStart = 0
+    var offset = 0
+    while offset < text.count {
+        let length = utf8Length(leadingByte: text[offset])
+        let character = UnsafeBufferPointer(rebasing: text[offset..<offset + length])
+        let traits = ScalarTraits(UInt32(scalarValue(character)))
+        if traits.contains(.whitespace) {
+            emit(wordStart..<offset)
+            wordStart = offset + length
+        } else if !traits.isDisjoint(with: isolated) {
+            emit(wordStart..<offset)
+            emit(offset..<offset + length)
+            wordStart = offset + length
+        }
+        offset += length
+    }
+    emit(wordStart..<text.count)
 }
