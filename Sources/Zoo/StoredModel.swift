@@ -39,8 +39,9 @@ public struct StoredModel: Sendable {
     /// Opens weights.h5 after the cheap manifest check, and checks its tensors against the architecture.
     func loadWeightsChecked(architecture: any Architecture) throws -> ZooWeights {
         let mismatches = try manifest().check(folder: folder)
-        if let first = mismatches.first {
-            throw ZooError(path: folder.path, "\(first): the model is damaged (convert it again)")
+        if !mismatches.isEmpty {
+            let files = mismatches.map(\.description).joined(separator: "; ")
+            throw ZooError(path: folder.path, "\(files): the model is damaged (`zoo verify \(name)` checks every file; convert it again)")
         }
         let weights = try ZooWeights(contentsOf: file(Self.weightsFile))
         let path = weights.url.path
