@@ -31,6 +31,10 @@ public struct GPT2: Architecture {
         func check(_ condition: Bool, _ message: String) throws(ModelError) {
             if !condition { throw ModelError(path: file.path, message: message) }
         }
+        try file.checkLimits(sizes: [
+            "vocab_size": config.vocab_size, "n_positions": config.n_positions, "n_embd": config.n_embd,
+            "n_head": config.n_head, "n_inner": config.n_inner,
+        ], layers: ("n_layer", config.n_layer))
         try check(config.vocab_size > 0 && config.n_positions > 0 && config.n_layer > 0,
                   "vocab_size, n_positions and n_layer must be positive")
         try check(config.n_head > 0 && config.n_embd > 0 && config.n_embd % config.n_head == 0,

@@ -50,6 +50,12 @@ public struct Llama: Architecture {
         func check(_ condition: Bool, _ message: String) throws(ModelError) {
             if !condition { throw ModelError(path: file.path, message: message) }
         }
+        try file.checkLimits(sizes: [
+            "vocab_size": config.vocab_size, "hidden_size": config.hidden_size,
+            "intermediate_size": config.intermediate_size, "num_attention_heads": config.num_attention_heads,
+            "num_key_value_heads": config.num_key_value_heads, "head_dim": config.head_dim,
+            "max_position_embeddings": config.max_position_embeddings,
+        ], layers: ("num_hidden_layers", config.num_hidden_layers))
         try check(config.vocab_size > 0 && config.hidden_size > 0 && config.intermediate_size > 0
                       && config.num_hidden_layers > 0 && config.num_attention_heads > 0,
                   "vocab_size, hidden_size, intermediate_size, num_hidden_layers and num_attention_heads must be positive")

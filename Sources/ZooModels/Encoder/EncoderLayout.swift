@@ -68,6 +68,11 @@ public struct EncoderLayout: Sendable {
             }
             return activation
         }
+        let limit = ModelConfig.maximumSize
+        try check([vocabularySize, maxPositions, tokenTypes, width, innerWidth, heads].allSatisfy { $0 <= limit },
+                  "the vocabulary, position table, token types, widths and head count must be at most \(limit)")
+        try check(layers <= ModelConfig.maximumLayers,
+                  "\(layers) layers is beyond the limit of \(ModelConfig.maximumLayers) layers")
         try check(vocabularySize > 0 && maxPositions > 0 && layers > 0 && innerWidth > 0 && tokenTypes >= 0,
                   "the vocabulary, position table, layer count and inner width must be positive")
         try check(heads > 0 && width > 0 && width % heads == 0,
