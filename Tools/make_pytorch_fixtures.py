@@ -296,7 +296,7 @@ def make_model_fixtures():
     llama = LlamaForCausalLM.from_pretrained(MODELS / "tiny-llama-tied-bf16", dtype=torch.bfloat16)
     save(llama.state_dict(), MODEL_OUT / "tiny-llama-tied-bf16.bin")
     gpt2_f16 = GPT2LMHeadModel.from_pretrained(MODELS / "tiny-gpt2-untied-f16", dtype=torch.float16)
-    save_sharded_bin(gpt2_f16.state_dict(), MODEL_OUT / "tiny-gpt2-untied-f16-sharded", shards=3)
+    save_sharded(gpt2_f16.state_dict(), MODEL_OUT / "tiny-gpt2-untied-f16-sharded", shards=3, form="bin")
     write_archive(MODEL_OUT / "malicious-os-system.bin", malicious_pickles()["os-system"], {})
     check_runs_under_torch(MODEL_OUT / "malicious-os-system.bin", marker("os-system"))
 
@@ -324,32 +324,29 @@ def split(state, shards):
     return [r for r in result if r]
 
 
-def save_sharded_bin(state, folder, shards):
+SHARD_FORMS = {
+    "bin": ("pytorch_model-{:05d}-of-{:05d}.bin", "pytorch_model.bin.index.json",
+            lambda tensors, path: torch.save(tensors, path)),
+    "safetensors": ("model-{:05d}-of-{:05d}.safetensors", "model.safetensors.index.json",
+                    lambda tensors, path: save_file({k: v.contiguous() for k, v in tensors.items()}, path,
+                                                    metadata={"format": "pt"})),
+}
+
+
+def save_sharded(state, folder, shards, form):
+    """Shards and an index as transformers' save_pretrained writes them, in `form` "bin" or "safetensors"."""
+    pattern, index_name, write = SHARD_FORMS[form]
     folder.mkdir(parents=True, exist_ok=True)
     groups = split(state, shards)
     weight_map, total = {}, 0
     for index, names in enumerate(groups):
-        file = f"pytorch_model-{index + 1:05d}-of-{len(groups):05d}.bin"
-        torch.save({name: state[name] for name in names}, folder / file)
+        file = pattern.format(index + 1, len(groups))
+        write({name: state[name] for name in names}, folder / file)
         for name in names:
             weight_map[name] = file
             total += state[name].numel() * state[name].element_size()
     index = {"metadata": {"total_size": total}, "weight_map": weight_map}
-    (folder / "pytorch_model.bin.index.json").write_text(json.dumps(index, indent=2, sort_keys=True) + "\n")
-
-
-def save_sharded_safetensors(state, folder, shards):
-    folder.mkdir(parents=True, exist_ok=True)
-    groups = split(state, shards)
-    weight_map, total = {}, 0
-    for index, names in enumerate(groups):
-        file = f"model-{index + 1:05d}-of-{len(groups):05d}.safetensors"
-        save_file({name: state[name].contiguous() for name in names}, folder / file, metadata={"format": "pt"})
-        for name in names:
-            weight_map[name] = file
-            total += state[name].numel() * state[name].element_size()
-    index = {"metadata": {"total_size": total}, "weight_map": weight_map}
-    (folder / "model.safetensors.index.json").write_text(json.dumps(index, indent=2, sort_keys=True) + "\n")
+    (folder / index_name).write_text(json.dumps(index, indent=2, sort_keys=True) + "\n")
 
 
 def make_large(folder):
@@ -360,10 +357,10 @@ def make_large(folder):
     torch.manual_seed(0)
     model = GPT2LMHeadModel(config).eval()
     state = {k: v for k, v in model.state_dict().items() if k != "lm_head.weight"}
-    for form, write in (("bin", save_sharded_bin), ("safetensors", save_sharded_safetensors)):
+    for form in SHARD_FORMS:
         out = Path(folder) / f"gpt2-124m-sharded-{form}"
         shutil.rmtree(out, ignore_errors=True)
-        write(state, out, shards=4)
+        save_sharded(state, out, shards=4, form=form)
         config.save_pretrained(out)
         for file in ("tokenizer.json", "vocab.json", "merges.txt"):
             shutil.copy(MODELS / "tiny-gpt2" / file, out / file)
