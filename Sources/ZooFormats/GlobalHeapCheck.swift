@@ -39,19 +39,26 @@ final class GlobalHeapCheck {
                 return "damaged HDF5 global heap at offset \(start): its \(size) bytes do not fit in the file"
             }
             let end = start + Int(size)
+            // libhdf5's own walk: an object header of 16 bytes (index, reference count, reserved, size), then for an
+            // object its data padded to 8 bytes, while index 0 (free space) gives its whole size, header included.
+            // A tail too small for a header is free space.
             var offset = start + 16
             while offset + 16 <= end {
                 let index: UInt16 = bytes.loadUnaligned(fromByteOffset: offset, as: UInt16.self).littleEndian
                 let objectSize: UInt64 = bytes.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self).littleEndian
-                let room = UInt64(end - offset)
-                // Index 0 is the collection's free space, which runs to its end.
-                guard objectSize <= room else {
-                    return "damaged HDF5 global heap at offset \(start): object \(index) of \(objectSize) bytes "
-                        + "runs past the collection's end"
+                let room = end - offset
+                let fits: Bool
+                if index == 0 {
+                    // Less than a header would never move the walk on (libhdf5 then loops forever).
+                    fits = objectSize >= 16 && objectSize <= UInt64(room)
+                } else {
+                    fits = objectSize <= UInt64(room - 16) && 16 + (Int(objectSize) + 7) / 8 * 8 <= room
                 }
-                if index == 0 { break }
-                let padded = (Int(objectSize) + 7) / 8 * 8
-                offset += 16 + padded
+                guard fits else {
+                    return "damaged HDF5 global heap at offset \(start): object \(index) of \(objectSize) bytes "
+                        + "does not fit in the collection"
+                }
+                offset += index == 0 ? Int(objectSize) : 16 + (Int(objectSize) + 7) / 8 * 8
             }
         }
         return nil

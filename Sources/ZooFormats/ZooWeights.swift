@@ -58,7 +58,16 @@ private func checkSuperblock(_ file: Storage, _ context: ErrorContext) throws(Fo
 private func readCatalog(path: String, file mapping: Storage) throws(FormatError) -> [String: TensorTable.Entry] {
     let context = ErrorContext(path: path, heaps: GlobalHeapCheck(mapping))
     let fileSize = mapping.byteCount
-    let file = H5Fopen(path, zoo_h5f_acc_rdonly(), zoo_h5p_default())
+    // Closing the file closes whatever libhdf5 still holds open in it: with the default (weak) degree, ids left
+    // open by a failure inside the library kept a damaged file alive until exit, where libhdf5's own clean-up
+    // crashed on it (the fuzzer found this).
+    let access = H5Pcreate(zoo_h5p_file_access())
+    guard access >= 0 else { throw context.hdf5Error("cannot create file access properties") }
+    defer { H5Pclose(access) }
+    guard H5Pset_fclose_degree(access, H5F_CLOSE_STRONG) >= 0 else {
+        throw context.hdf5Error("cannot set the file close degree")
+    }
+    let file = H5Fopen(path, zoo_h5f_acc_rdonly(), access)
     guard file >= 0 else { throw context.hdf5Error("cannot open as HDF5") }
     defer { H5Fclose(file) }
     try checkRootAttributes(file, context)
