@@ -194,6 +194,9 @@ def make_reader_fixtures():
     write_archive(READER_OUT / "storage-size-mismatch.bin",
                   torch_pickle({"w": FakeTensor(FakeStorage(torch.FloatStorage, "0", 16), 0, (3, 4), (4, 1))}),
                   {"0": floats})
+    write_archive(READER_OUT / "expanded-too-far.bin",
+                  torch_pickle({"w": FakeTensor(FakeStorage(torch.FloatStorage, "0", 1), 0, (1 << 20, 1 << 20), (0, 0))}),
+                  {"0": floats[:4]})
     write_archive(READER_OUT / "missing-storage.bin",
                   torch_pickle({"w": FakeTensor(storage, 0, (3, 4), (4, 1))}), {})
     write_archive(READER_OUT / "not-a-state-dict.bin", torch_pickle([FakeTensor(storage, 0, (12,), (1,))]),

@@ -46,6 +46,11 @@ import Testing
         #expect(message.contains("tensor \"w\": sizes [3, 4] with strides [5, 1] from offset 0 reach element 13, past the end of its storage of 12 elements"), "\(message)")
     }
 
+    /// One element expanded (stride 0) to 2^40: torch makes it without memory, a reader that copies cannot.
+    @Test func aViewRepeatingItsStorageBeyondTheLimitIsRefused() {
+        #expect(refusal("expanded-too-far.bin").contains("make 1099511627776 elements out of the 1 of its storage, more than the limit of 16777216"))
+    }
+
     @Test func aStorageWhoseEntryHasAnotherSizeIsRefused() {
         #expect(refusal("storage-size-mismatch.bin")
             .contains("storage 0 should hold 16 float32 elements but its entry has 48 bytes"))

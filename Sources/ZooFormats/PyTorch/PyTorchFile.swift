@@ -19,6 +19,10 @@ public final class PyTorchFile: Sendable {
     /// The storage entries whose CRC-32 has been checked.
     private let checked = Mutex<Set<String>>([])
 
+    /// The most elements a tensor may have beyond its storage's: a view with zero strides (an expanded tensor)
+    /// repeats elements, and reading one copies every repeat.
+    public static let maximumRepeatingViewCount = 1 << 24
+
     private struct Located: Sendable {
         let reference: TorchTensorReference
         let entry: ZipArchive.Entry
@@ -206,6 +210,12 @@ extension PyTorchFile {
         guard count == 0 || last < storage.count else {
             throw problem("sizes \(tensor.shape) with strides \(tensor.strides) from offset \(tensor.offset) reach "
                 + "element \(last), past the end of its storage of \(storage.count) elements")
+        }
+        // A view with zero or overlapping strides repeats elements, and reading it copies them all.
+        guard count <= max(storage.count, PyTorchFile.maximumRepeatingViewCount) else {
+            throw problem("sizes \(tensor.shape) with strides \(tensor.strides) make \(count) elements out of the "
+                + "\(storage.count) of its storage, more than the limit of \(PyTorchFile.maximumRepeatingViewCount) for a "
+                + "view that repeats elements")
         }
     }
 }
