@@ -38,11 +38,17 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // The fuzz harnesses of every parser of outside bytes, and the seeded mutation fuzzer that drives them
+        // (Tools/fuzz runs it; the default test run replays only the saved findings).
+        .target(name: "ZooFuzzing", dependencies: ["Zoo"]),
+        .executableTarget(name: "zoo-fuzz", dependencies: ["ZooFuzzing"]),
+
         .testTarget(name: "ZooTensorTests", dependencies: ["ZooTensor"]),
         .testTarget(name: "ZooFormatsTests", dependencies: ["ZooFormats"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ZooTokenizersTests", dependencies: ["ZooTokenizers"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ZooTests", dependencies: ["Zoo"], resources: [.copy("Fixtures")]),
         // Runs the built `zoo` executable as a user would.
-        .testTarget(name: "ZooCLITests", dependencies: ["zoo"]),
+        .testTarget(name: "ZooCLITests", dependencies: ["zoo", "Zoo"]),
+        .testTarget(name: "ZooFuzzTests", dependencies: ["ZooFuzzing"], resources: [.copy("Fixtures")]),
     ]
 )

@@ -39,8 +39,9 @@ public struct StoredModel: Sendable {
     /// Opens weights.h5 after the cheap manifest check, and checks its tensors against the architecture.
     func loadWeightsChecked(architecture: any Architecture) throws -> ZooWeights {
         let mismatches = try manifest().check(folder: folder)
-        if let first = mismatches.first {
-            throw ZooError(path: folder.path, "\(first): the model is damaged (convert it again)")
+        if !mismatches.isEmpty {
+            let files = mismatches.map(\.description).joined(separator: "; ")
+            throw ZooError(path: folder.path, "\(files): the model is damaged (`zoo verify \(name)` checks every file; convert it again)")
         }
         let weights = try ZooWeights(contentsOf: file(Self.weightsFile))
         let path = weights.url.path
@@ -67,8 +68,8 @@ public struct StoredModel: Sendable {
         let tokenizer = try tokenizer()
         let model = try architecture.makeModel(weights: weights)
         // A token beyond the embedding table would crash the model at its first lookup: refuse it here.
-        guard tokenizer.vocabularySize <= model.vocabularySize else {
-            throw ZooError(path: folder.path, "the tokenizer has \(tokenizer.vocabularySize) tokens but the model's embedding table only \(model.vocabularySize) (vocab_size in config.json)")
+        guard tokenizer.idLimit <= model.vocabularySize else {
+            throw ZooError(path: folder.path, "the tokenizer gives ids up to \(tokenizer.idLimit - 1) but the model's embedding table has only \(model.vocabularySize) rows (vocab_size in config.json)")
         }
         return LoadedModel(name: name, config: config, model: model, tokenizer: tokenizer,
                            specialTokens: try SpecialTokens(folder: folder))

@@ -4,6 +4,9 @@ import CZooHDF5
 struct ErrorContext {
     let path: String
     var tensor: String? = nil
+    /// The file being read, when it is mapped: variable-length strings are read only after its global heaps have
+    /// been checked (`GlobalHeapCheck`).
+    var heaps: GlobalHeapCheck? = nil
 
     func error(_ problem: String) -> FormatError { FormatError(path: path, tensor: tensor, problem) }
     func hdf5Error(_ what: String) -> FormatError { error(hdf5Failure(what)) }
@@ -42,6 +45,7 @@ func readStringAttribute(_ object: hid_t, _ name: String, _ context: ErrorContex
 
     let value: String?
     if H5Tis_variable_str(fileType) > 0 {
+        try context.heaps?.check(context)
         var pointer: UnsafeMutablePointer<CChar>?
         guard H5Aread(attribute, memoryType, &pointer) >= 0 else { throw context.hdf5Error("cannot read attribute \(name)") }
         guard let pointer else { return "" }

@@ -3,13 +3,20 @@ import Synchronization
 import ZooTensor
 
 /// libhdf5 is thread-safe only when built so (Debian's is; HDF5's default build is not): every call into it runs
-/// under this lock.
-private let hdf5Lock = Mutex(())
+/// under this lock, which also records whether the library has been set up.
+private let hdf5Lock = Mutex(false)
 
 /// Runs `body` with exclusive use of libhdf5. `path` names the file in the error thrown when the library cannot be
 /// opened.
 func withHDF5<Result>(path: String, _ body: () throws(FormatError) -> Result) throws(FormatError) -> Result {
-    try hdf5Lock.withLock { _ throws(FormatError) -> Result in
+    try hdf5Lock.withLock { started throws(FormatError) -> Result in
+        if !started {
+            // No clean-up at exit: libhdf5 1.10 can leave a damaged file half open after refusing it (a dataset
+            // with a broken external file list, found by fuzzing), and its exit handler then crashes closing it,
+            // turning a clean refusal into a segmentation fault. The operating system frees what a process leaves.
+            H5dont_atexit()
+            started = true
+        }
         // Opening is cheap after the first time, and needed on every thread: in thread-safe builds the silencing of
         // HDF5's own error printing holds for the calling thread only.
         guard zoo_h5_open() >= 0 else { throw FormatError(path: path, "cannot initialise libhdf5") }

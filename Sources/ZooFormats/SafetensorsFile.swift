@@ -129,6 +129,10 @@ private func locateTensors(_ tensors: [String: Header.Tensor], dataStart: Int, d
     var unreadable: [String: String] = [:]
     var ranges: [(name: String, range: Range<Int>)] = []
     for (name, tensor) in tensors {
+        guard tensor.shape.count <= ZooCheckpointLayout.maximumRank else {
+            throw FormatError(path: path, tensor: name, "rank \(tensor.shape.count) is beyond the limit of "
+                + "\(ZooCheckpointLayout.maximumRank) dimensions")
+        }
         let dtype: DType?
         switch tensor.dtype {
         case "F32": dtype = .float32

@@ -16,7 +16,7 @@ public final class ZooWeights: Sendable {
         let mapping = try mapRegularFile(url)
         try checkSuperblock(mapping, ErrorContext(path: path))
         let entries = try withHDF5(path: path) { () throws(FormatError) in
-            try readCatalog(path: path, fileSize: mapping.byteCount)
+            try readCatalog(path: path, file: mapping)
         }
         self.table = TensorTable(url: url, mapping: mapping, entries: entries)
     }
@@ -55,31 +55,34 @@ private func checkSuperblock(_ file: Storage, _ context: ErrorContext) throws(Fo
 }
 
 /// Opens the file with libhdf5 and validates the root attributes and every dataset. Call under `withHDF5`.
-private func readCatalog(path: String, fileSize: Int) throws(FormatError) -> [String: TensorTable.Entry] {
-    let context = ErrorContext(path: path)
-    let file = H5Fopen(path, zoo_h5f_acc_rdonly(), zoo_h5p_default())
+private func readCatalog(path: String, file mapping: Storage) throws(FormatError) -> [String: TensorTable.Entry] {
+    let context = ErrorContext(path: path, heaps: GlobalHeapCheck(mapping))
+    let fileSize = mapping.byteCount
+    // Closing the file closes whatever libhdf5 still holds open in it: with the default (weak) degree, ids left
+    // open by a failure inside the library kept a damaged file alive until exit, where libhdf5's own clean-up
+    // crashed on it (the fuzzer found this).
+    let access = H5Pcreate(zoo_h5p_file_access())
+    guard access >= 0 else { throw context.hdf5Error("cannot create file access properties") }
+    defer { H5Pclose(access) }
+    guard H5Pset_fclose_degree(access, H5F_CLOSE_STRONG) >= 0 else {
+        throw context.hdf5Error("cannot set the file close degree")
+    }
+    let file = H5Fopen(path, zoo_h5f_acc_rdonly(), access)
     guard file >= 0 else { throw context.hdf5Error("cannot open as HDF5") }
     defer { H5Fclose(file) }
     try checkRootAttributes(file, context)
 
-    var group = H5G_info_t()
-    guard H5Gget_info(file, &group) >= 0 else { throw context.hdf5Error("cannot read the root group") }
     var entries: [String: TensorTable.Entry] = [:]
-    for index in 0..<group.nlinks {
+    for (name, type) in try rootLinks(file, context) {
         var context = context
-        let name = try linkName(file, index, context)
         context.tensor = name
         guard ZooCheckpointLayout.isValidName(name) else {
             throw context.error("invalid tensor name: names are printable ASCII without spaces or '/'")
         }
-        var link = H5L_info_t()
-        guard H5Lget_info_by_idx(file, ".", H5_INDEX_NAME, H5_ITER_INC, index, &link, zoo_h5p_default()) >= 0 else {
-            throw context.hdf5Error("cannot read the link")
-        }
-        guard link.type == H5L_TYPE_HARD else {
+        guard type == H5L_TYPE_HARD else {
             throw context.error("is a soft or external link; the root group may hold only datasets")
         }
-        let object = H5Oopen_by_idx(file, ".", H5_INDEX_NAME, H5_ITER_INC, index, zoo_h5p_default())
+        let object = H5Oopen(file, name, zoo_h5p_default())
         guard object >= 0 else { throw context.hdf5Error("cannot open") }
         defer { H5Oclose(object) }
         switch H5Iget_type(object) {
@@ -89,6 +92,39 @@ private func readCatalog(path: String, fileSize: Int) throws(FormatError) -> [St
         }
     }
     return entries
+}
+
+/// The links of the root group (name and type), sorted by name. They are walked in the file's own order: asking
+/// libhdf5 for them by index in name order makes it build a table of every link first, and libhdf5 1.10 frees
+/// that table's unfilled entries when a damaged file stops the building (a heap corruption the fuzzer found).
+private func rootLinks(_ file: hid_t, _ context: ErrorContext) throws(FormatError) -> [(String, H5L_type_t)] {
+    final class Collected {
+        var links: [(String, H5L_type_t)] = []
+        var problem: String?
+    }
+    let collected = Collected()
+    let visit: H5L_iterate_t = { _, name, info, data in
+        let collected = Unmanaged<Collected>.fromOpaque(data!).takeUnretainedValue()
+        guard let name, let info else { return -1 }
+        let length = strnlen(name, maximumNameLength + 1)
+        guard length <= maximumNameLength else {
+            collected.problem = "a root group entry has a name longer than \(maximumNameLength) bytes"
+            return 1
+        }
+        guard collected.links.count < maximumLinks else {
+            collected.problem = "the root group holds more than \(maximumLinks) entries"
+            return 1
+        }
+        collected.links.append((String(decoding: UnsafeRawBufferPointer(start: name, count: length), as: UTF8.self),
+                                info.pointee.type))
+        return 0
+    }
+    var index: hsize_t = 0
+    let status = H5Literate(file, H5_INDEX_NAME, H5_ITER_NATIVE, &index, visit,
+                            Unmanaged.passUnretained(collected).toOpaque())
+    if let problem = collected.problem { throw context.error(problem) }
+    guard status >= 0 else { throw context.hdf5Error("cannot list the root group") }
+    return collected.links.sorted { $0.0 < $1.0 }
 }
 
 private func checkRootAttributes(_ file: hid_t, _ context: ErrorContext) throws(FormatError) {
@@ -109,20 +145,10 @@ private func checkRootAttributes(_ file: hid_t, _ context: ErrorContext) throws(
     }
 }
 
-/// Names longer than this are refused before allocating for them.
+/// Names longer than this are refused.
 private let maximumNameLength = 4096
-
-private func linkName(_ file: hid_t, _ index: hsize_t, _ context: ErrorContext) throws(FormatError) -> String {
-    let length = H5Lget_name_by_idx(file, ".", H5_INDEX_NAME, H5_ITER_INC, index, nil, 0, zoo_h5p_default())
-    guard length >= 0 else { throw context.hdf5Error("cannot read the name of root group entry \(index)") }
-    guard length <= maximumNameLength else { throw context.error("root group entry \(index) has a \(length)-byte name") }
-    var buffer = [CChar](repeating: 0, count: length + 1)
-    let read = H5Lget_name_by_idx(file, ".", H5_INDEX_NAME, H5_ITER_INC, index, &buffer, buffer.count, zoo_h5p_default())
-    guard read >= 0 else {
-        throw context.hdf5Error("cannot read the name of root group entry \(index)")
-    }
-    return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-}
+/// More tensors than this in one file are refused (the largest published models have a few thousand).
+private let maximumLinks = 1 << 20
 
 private func readEntry(_ dataset: hid_t, fileSize: Int, _ context: ErrorContext) throws(FormatError) -> TensorTable.Entry {
     try checkStorageLayout(dataset, context)

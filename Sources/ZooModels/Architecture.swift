@@ -18,6 +18,11 @@ public protocol Architecture: Sendable {
     /// What the converter does with the tensor `name` of a Hugging Face checkpoint.
     func importRule(forHuggingFaceName name: String) -> ImportRule
 
+    /// The inverse of `importRule`: the Hugging Face name a canonical tensor is exported under (as the model class
+    /// the config describes names it) and the change of layout that undoes the import's; nil for a name this
+    /// configuration does not have.
+    func exportName(forCanonicalName name: String) -> ExportName?
+
     /// Builds the model from weights whose names and shapes have already been checked against `tensorShapes`.
     func makeModel(weights: any WeightStore) throws -> any LanguageModel
 }
@@ -30,6 +35,18 @@ public enum ImportRule: Equatable, Sendable {
     case skip(String)
     /// Not a tensor of this architecture: the conversion fails naming it.
     case unknown
+}
+
+/// Where one canonical tensor goes on export to a Hugging Face checkpoint.
+public struct ExportName: Equatable, Sendable {
+    public let huggingFaceName: String
+    /// The change of layout back (a transpose undoes itself).
+    public let transform: ImportTransform
+
+    public init(_ huggingFaceName: String, _ transform: ImportTransform = .none) {
+        self.huggingFaceName = huggingFaceName
+        self.transform = transform
+    }
 }
 
 public enum ImportTransform: Sendable {

@@ -8,8 +8,20 @@ public struct ModelConfig: Sendable {
     /// The Hugging Face `model_type`.
     public let modelType: String
 
+    /// Config files larger than this are refused unread (published ones are a few kilobytes).
+    public static let maximumFileSize = 16 << 20
+    /// The largest vocabulary, width, head count, head size or position table a config may declare, and the most
+    /// layers: far beyond any published model, and small enough that no shape built from them overflows and no
+    /// table built from them reaches gigabytes before a single weight is read.
+    public static let maximumSize = 1 << 24
+    public static let maximumLayers = 1024
+
     public init(contentsOf url: URL) throws(ModelError) {
         let data: Data
+        let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
+        guard size <= Self.maximumFileSize else {
+            throw ModelError(path: url.path, message: "\(size) bytes is beyond the limit of \(Self.maximumFileSize) bytes for a config file")
+        }
         do { data = try Data(contentsOf: url) } catch {
             throw ModelError(path: url.path, message: "cannot read the config: \(error.localizedDescription)")
         }
@@ -30,6 +42,18 @@ public struct ModelConfig: Sendable {
             throw ModelError(path: path, message: "no \"model_type\" key naming the architecture")
         }
         self.modelType = type
+    }
+
+    /// Refuses sizes beyond `maximumSize` and a layer count beyond `maximumLayers`, naming the key and the limit.
+    public func checkLimits(sizes: KeyValuePairs<String, Int?>, layers: (key: String, value: Int)) throws(ModelError) {
+        for (key, value) in sizes {
+            if let value, value > Self.maximumSize {
+                throw ModelError(path: path, message: "\(key) \(value) is beyond the limit of \(Self.maximumSize)")
+            }
+        }
+        guard layers.value <= Self.maximumLayers else {
+            throw ModelError(path: path, message: "\(layers.key) \(layers.value) is beyond the limit of \(Self.maximumLayers) layers")
+        }
     }
 
     /// Decodes the plugin's config struct, turning a DecodingError into one line that names the key.

@@ -17,6 +17,8 @@ public final class Tokenizer: Sendable {
     /// The number of distinct tokens, added tokens included (`get_vocab_size()` in Hugging Face). Ids need not
     /// be contiguous, so this is not necessarily the largest id plus one.
     public let vocabularySize: Int
+    /// One more than the largest id the tokenizer can give: the rows an embedding table needs for it.
+    public let idLimit: Int
 
     /// `roleNames` are the tokens the files name for parts (tokenizer_config.json's `mask_token`, ...). A part
     /// they leave unnamed goes to a special added token with one of the part's conventional contents, if any.
@@ -37,6 +39,7 @@ public final class Tokenizer: Sendable {
         self.postProcessor = postProcessor
         self.decoder = decoder ?? JoiningDecoder()
         vocabularySize = model.vocabulary.count + addedVocabulary.countBeyondModel
+        idLimit = max(model.vocabulary.largestID + 1, model.vocabulary.count + addedVocabulary.countBeyondModel)
         var roles: [SpecialTokenRole: (token: String, id: Int)] = [:]
         for role in SpecialTokenRole.allCases {
             if let name = roleNames[role] {

@@ -2,7 +2,8 @@ import Foundation
 import ZooTensor
 
 /// The tensors of a checkpoint in another format, read for conversion under their Hugging Face names and in
-/// Hugging Face's layouts. Each import format (safetensors, GGUF) is one type conforming to this protocol.
+/// Hugging Face's layouts. Each import format (safetensors, PyTorch, their sharded forms, GGUF) is one type
+/// conforming to this protocol.
 protocol CheckpointSource: Sendable {
     /// The format's name, recorded in the converted model's metadata.
     static var format: String { get }
@@ -23,19 +24,30 @@ protocol FolderCheckpointSource: CheckpointSource {
 }
 
 enum CheckpointSources {
-    static let all: [any FolderCheckpointSource.Type] = [SafetensorsSource.self]
+    /// In order of preference when a folder holds several: safetensors before PyTorch, as Hugging Face loads them.
+    static let all: [any FolderCheckpointSource.Type] = [
+        SafetensorsSource.self, ShardedSource<SafetensorsSource>.self,
+        PyTorchSource.self, ShardedSource<PyTorchSource>.self,
+    ]
 
     /// Opens the weights of a Hugging Face folder with the first format that finds its file there.
     static func open(folder: URL) throws -> any CheckpointSource {
         for format in all {
             if let file = format.weightsFile(in: folder) { return try format.init(contentsOf: file) }
         }
-        let present = Set((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
-        let known = ["pytorch_model.bin": "PyTorch .bin checkpoints are not supported yet: save the model with safetensors",
-                     "model.safetensors.index.json": "sharded safetensors checkpoints are not supported yet"]
-        for (file, problem) in known where present.contains(file) {
-            throw ZooError(path: folder.appendingPathComponent(file).path, problem)
+        let present = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        let unsupported = [
+            ("tf_model.h5", "TensorFlow checkpoints are not read: save the model with safetensors (save_pretrained in PyTorch)"),
+            ("flax_model.msgpack", "Flax checkpoints are not read: save the model with safetensors (save_pretrained in PyTorch)"),
+            (".gguf", "a GGUF file is converted on its own: give its path rather than the folder's"),
+            (".ckpt", "a training checkpoint is not a Hugging Face weights file: save the model with safetensors"),
+        ]
+        for (suffix, problem) in unsupported {
+            if let file = present.sorted().first(where: { $0.hasSuffix(suffix) }) {
+                throw ZooError(path: folder.appendingPathComponent(file).path, problem)
+            }
         }
-        throw ZooError(path: folder.path, "no weights file found (expected model.safetensors)")
+        throw ZooError(path: folder.path, "no weights file found (expected model.safetensors, pytorch_model.bin, "
+            + "or a sharded checkpoint's model.safetensors.index.json or pytorch_model.bin.index.json)")
     }
 }

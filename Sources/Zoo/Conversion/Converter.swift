@@ -8,8 +8,8 @@ import ZooTokenizers
 ///
 /// Everything is checked before anything is written: the architecture, every source tensor (mapped, skipped for
 /// a stated reason, or an error), every tensor the architecture needs, every shape, the tokenizer. The model is
-/// then written into a hidden folder inside the zoo and renamed into place only when complete, so the zoo never
-/// holds half a model.
+/// then written into a hidden folder inside the zoo, flushed to disk and renamed into place only when complete,
+/// under a lock on the model's name, so the zoo never holds half a model and two conversions never interleave.
 public struct Converter {
     public struct Options: Sendable {
         public var name: String
@@ -39,6 +39,9 @@ public struct Converter {
     public func convert(_ source: URL, options: Options,
                         progress: (_ done: Int, _ total: Int) throws -> Void = { _, _ in }) throws -> StoredModel {
         try ModelZoo.checkName(options.name)
+        try FileManager.default.createDirectory(at: zoo.writableFolder, withIntermediateDirectories: true)
+        let lock = try ModelLock(zoo: zoo.writableFolder, name: options.name, purpose: "converting")
+        defer { lock.release() }
         let destination = zoo.writableFolder.appendingPathComponent(options.name)
         if FileManager.default.fileExists(atPath: destination.path) && !options.force {
             throw ZooError(path: destination.path, "a model named \"\(options.name)\" exists already (use --force to replace it)")
@@ -55,7 +58,6 @@ public struct Converter {
             source: .init(format: type(of: model.checkpoint).format, files: [try sourceFile(model.checkpoint.url)]),
             converter_version: ZooMetadata.converterVersion, description: options.description)
 
-        try FileManager.default.createDirectory(at: zoo.writableFolder, withIntermediateDirectories: true)
         let staging = try StagingFolder(zoo: zoo.writableFolder, name: options.name)
         do {
             for file in model.files { try file.write(into: staging.url) }

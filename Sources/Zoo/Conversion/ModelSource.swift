@@ -28,8 +28,12 @@ struct ModelSource {
         if isFolder.boolValue { return try huggingFaceFolder(url) }
         guard let handle = FileHandle(forReadingAtPath: url.path) else { throw ZooError(path: url.path, "cannot be read") }
         defer { try? handle.close() }
-        guard (try? handle.read(upToCount: 4)) == Data("GGUF".utf8) else {
-            throw ZooError(path: url.path, "neither a Hugging Face model folder (config.json, model.safetensors, tokenizer files) nor a GGUF file")
+        let magic = try? handle.read(upToCount: 4)
+        if magic == Data([0x50, 0x4B, 0x03, 0x04]) || url.pathExtension == "safetensors" {
+            throw ZooError(path: url.path, "a weights file alone cannot be converted: give the Hugging Face folder that holds it with its config.json and tokenizer files")
+        }
+        guard magic == Data("GGUF".utf8) else {
+            throw ZooError(path: url.path, "neither a Hugging Face model folder (config.json, model.safetensors or pytorch_model.bin, tokenizer files) nor a GGUF file")
         }
         return try GGUFImport.source(url)
     }

@@ -4,6 +4,8 @@ struct GGUFCursor {
     let bytes: UnsafeRawBufferPointer
     let path: String
     private(set) var position = 0
+    /// Metadata values read so far, array elements included, against `GGUFHeader.maximumValueCount`.
+    var valuesRead = 0
 
     init(_ bytes: UnsafeRawBufferPointer, path: String) {
         self.bytes = bytes
@@ -37,6 +39,9 @@ struct GGUFCursor {
         guard length <= UInt64(remaining) else {
             throw error("\(what()): string length \(length) is larger than the file: \(remaining) bytes remain "
                 + "at offset \(position)")
+        }
+        guard length <= UInt64(GGUFHeader.maximumStringLength) else {
+            throw error("\(what()): string length \(length) is beyond the limit of \(GGUFHeader.maximumStringLength) bytes")
         }
         let start = position
         position += Int(length)

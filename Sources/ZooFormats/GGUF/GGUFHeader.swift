@@ -15,6 +15,15 @@ struct GGUFHeader {
     static let maximumDimensions: UInt32 = 4
     /// Arrays of arrays deeper than this are refused: nothing needs them, and recursion must stay bounded.
     static let maximumNesting = 8
+    /// Caps that hold whatever the file's size, so that a hostile header cannot make the reader allocate
+    /// gigabytes: counts bounded only by the bytes that remain would allow a billion values in a large file. The
+    /// largest published vocabularies have a few hundred thousand tokens and merges.
+    public static let maximumMetadataCount = 1 << 16
+    public static let maximumTensorCount = 1 << 20
+    public static let maximumStringLength = 1 << 24
+    public static let maximumArrayLength = 1 << 24
+    /// All metadata values together, array elements included.
+    public static let maximumValueCount = 1 << 25
 
     var version = 0
     var metadataKeys: [String] = []
@@ -38,6 +47,9 @@ struct GGUFHeader {
 
         // A key/value takes at least a key length, a value type and one byte of value.
         try cursor.checkCount(metadataCount, itemSize: 13, "metadata count")
+        guard metadataCount <= UInt64(Self.maximumMetadataCount) else {
+            throw cursor.error("metadata count \(metadataCount) is beyond the limit of \(Self.maximumMetadataCount) keys")
+        }
         for index in 0..<Int(metadataCount) {
             let key = try cursor.readString("metadata key \(index)")
             guard metadata[key] == nil else { throw cursor.error("metadata key \(key) appears twice") }
@@ -49,6 +61,9 @@ struct GGUFHeader {
 
         // A tensor info takes at least a name length, a dimension count, a type and an offset.
         try cursor.checkCount(tensorCount, itemSize: 24, "tensor count")
+        guard tensorCount <= UInt64(Self.maximumTensorCount) else {
+            throw cursor.error("tensor count \(tensorCount) is beyond the limit of \(Self.maximumTensorCount) tensors")
+        }
         var infos: [(name: String, dimensions: [UInt64], type: GGUFTensorType, offset: UInt64)] = []
         for index in 0..<Int(tensorCount) {
             let name = try cursor.readString("the name of tensor \(index)")
@@ -95,6 +110,10 @@ struct GGUFHeader {
     private static func readValue(_ cursor: inout GGUFCursor, _ type: GGUFValueType, key: String,
                                   depth: Int) throws(FormatError) -> GGUFValue {
         func what() -> String { "the value of metadata key \(key)" }  // built only for an error message
+        cursor.valuesRead += 1
+        guard cursor.valuesRead <= maximumValueCount else {
+            throw cursor.error("metadata key \(key): more than \(maximumValueCount) metadata values in all, the limit")
+        }
         switch type {
         case .uint8: return .uint8(try cursor.read(UInt8.self, what()))
         case .int8: return .int8(try cursor.read(Int8.self, what()))
@@ -118,6 +137,9 @@ struct GGUFHeader {
             let elementType = try readType(&cursor, key)
             let count = try cursor.read(UInt64.self, "the array count of metadata key \(key)")
             try cursor.checkCount(count, itemSize: elementType.minimumSize, "metadata key \(key): array count")
+            guard count <= UInt64(maximumArrayLength) else {
+                throw cursor.error("metadata key \(key): array count \(count) is beyond the limit of \(maximumArrayLength)")
+            }
             var elements: [GGUFValue] = []
             elements.reserveCapacity(Int(count))
             for _ in 0..<Int(count) {
@@ -156,8 +178,10 @@ struct GGUFHeader {
         }
         // GGUF lists dimensions fastest-varying first: row-major order is the reverse.
         let shape = dimensions.reversed().map { Int($0) }
-        guard (dimensions.first.map { Int($0) } ?? 1) % layout.elements == 0 else {
-            throw error("rows of \(dimensions[0]) elements are not whole \(type.name) blocks of \(layout.elements)")
+        // A scalar is one row of one element.
+        let rowLength = dimensions.first.map { Int($0) } ?? 1
+        guard rowLength % layout.elements == 0 else {
+            throw error("rows of \(rowLength) elements are not whole \(type.name) blocks of \(layout.elements)")
         }
         let (byteCount, overflow) = (count / layout.elements).multipliedReportingOverflow(by: layout.bytes)
         guard !overflow else { throw error("dimensions \(dimensions) overflow") }

@@ -60,42 +60,71 @@ public struct BERT: Architecture {
 
     public var tensorShapes: [String: [Int]] { layout.tensorShapes }
 
+    /// The head of BertForMaskedLM and BertForPreTraining (the decoder weight is the token embedding when tied).
+    static let headNames = [
+        "cls.predictions.transform.dense.weight": "mlm_head.dense.weight",
+        "cls.predictions.transform.dense.bias": "mlm_head.dense.bias",
+        "cls.predictions.transform.LayerNorm.weight": "mlm_head.norm.weight",
+        "cls.predictions.transform.LayerNorm.bias": "mlm_head.norm.bias",
+        "cls.predictions.bias": "mlm_head.bias",
+        "cls.predictions.decoder.weight": "mlm_head.decoder.weight",
+    ]
+
     /// Hugging Face names, with or without the `bert.` prefix of the models with heads.
     public func importRule(forHuggingFaceName name: String) -> ImportRule {
         switch name {
-        case "cls.predictions.transform.dense.weight": return .tensor("mlm_head.dense.weight", .none)
-        case "cls.predictions.transform.dense.bias": return .tensor("mlm_head.dense.bias", .none)
-        case "cls.predictions.transform.LayerNorm.weight": return .tensor("mlm_head.norm.weight", .none)
-        case "cls.predictions.transform.LayerNorm.bias": return .tensor("mlm_head.norm.bias", .none)
-        case "cls.predictions.bias": return .tensor("mlm_head.bias", .none)
         case "cls.predictions.decoder.weight": return layout.decoderRule()
         case "cls.predictions.decoder.bias": return .skip("tied to cls.predictions.bias")
         case "cls.seq_relationship.weight", "cls.seq_relationship.bias":
             return .skip("the next-sentence prediction head, which no Zoo pipeline runs")
-        default: return Self.encoderRule(name.dropping(prefix: "bert."), layout: layout)
+        default:
+            if let canonical = Self.headNames[name] { return .tensor(canonical, .none) }
+            return Self.encoderRule(name.dropping(prefix: "bert."), layout: layout)
         }
     }
+
+    /// The encoder's tensors outside its layers, named inside BertModel (shared with RoBERTa's RobertaModel).
+    static let embeddingNames = [
+        "embeddings.word_embeddings.weight": "token_embedding.weight",
+        "embeddings.position_embeddings.weight": "position_embedding.weight",
+        "embeddings.token_type_embeddings.weight": "token_type_embedding.weight",
+        "embeddings.LayerNorm.weight": "embedding_norm.weight",
+        "embeddings.LayerNorm.bias": "embedding_norm.bias",
+    ]
+    /// A layer's modules inside BertModel's `encoder.layer.N.`.
+    static let layerModules = [
+        "attention.self.query": "attn.query", "attention.self.key": "attn.key",
+        "attention.self.value": "attn.value", "attention.output.dense": "attn.out",
+        "attention.output.LayerNorm": "norm1", "intermediate.dense": "mlp.up", "output.dense": "mlp.down",
+        "output.LayerNorm": "norm2",
+    ]
 
     /// The rule for a tensor of the encoder itself, named inside BertModel (shared with RoBERTa's RobertaModel).
     static func encoderRule(_ name: String, layout: EncoderLayout) -> ImportRule {
         switch name {
-        case "embeddings.word_embeddings.weight": return .tensor("token_embedding.weight", .none)
-        case "embeddings.position_embeddings.weight": return .tensor("position_embedding.weight", .none)
-        case "embeddings.token_type_embeddings.weight": return .tensor("token_type_embedding.weight", .none)
-        case "embeddings.LayerNorm.weight": return .tensor("embedding_norm.weight", .none)
-        case "embeddings.LayerNorm.bias": return .tensor("embedding_norm.bias", .none)
         case "embeddings.position_ids", "embeddings.token_type_ids":
             return .skip("a buffer of default ids, not a weight")
         case "pooler.dense.weight", "pooler.dense.bias":
             return .skip("the pooler (a tanh layer over the first token) feeds only classification heads; embeddings pool the hidden states")
-        default: break
+        default:
+            if let canonical = embeddingNames[name] { return .tensor(canonical, .none) }
+            return layout.blockRule(name, under: "encoder.layer.", parts: layerModules)
         }
-        return layout.blockRule(name, under: "encoder.layer.", parts: [
-            "attention.self.query": "attn.query", "attention.self.key": "attn.key",
-            "attention.self.value": "attn.value", "attention.output.dense": "attn.out",
-            "attention.output.LayerNorm": "norm1", "intermediate.dense": "mlp.up", "output.dense": "mlp.down",
-            "output.LayerNorm": "norm2",
-        ])
+    }
+
+    /// The inverse of `encoderRule` and the head names, with the model class's prefix (`bert.`, `roberta.`) before
+    /// the encoder when the checkpoint has a head.
+    static func encoderExportName(_ canonical: String, layout: EncoderLayout, prefix: String,
+                                  headNames: [String: String]) -> ExportName? {
+        guard layout.tensorShapes[canonical] != nil else { return nil }
+        if let head = layout.headExportName(canonical, names: headNames) { return head }
+        let body = HuggingFaceNames.module(named: canonical, in: embeddingNames).map { ExportName($0) }
+            ?? layout.blockExportName(canonical, under: "encoder.layer.", parts: layerModules)
+        return body.map { layout.bodyExportName($0, prefix: prefix) }
+    }
+
+    public func exportName(forCanonicalName name: String) -> ExportName? {
+        Self.encoderExportName(name, layout: layout, prefix: "bert.", headNames: Self.headNames)
     }
 
     public func makeModel(weights: any WeightStore) throws -> any LanguageModel {

@@ -41,27 +41,43 @@ public struct DistilBERT: Architecture {
 
     public var tensorShapes: [String: [Int]] { layout.tensorShapes }
 
-    /// Hugging Face names, with or without the `distilbert.` prefix of the models with heads.
+    /// The head of DistilBertForMaskedLM (the projector weight is the token embedding when tied).
+    static let headNames = [
+        "vocab_transform.weight": "mlm_head.dense.weight", "vocab_transform.bias": "mlm_head.dense.bias",
+        "vocab_layer_norm.weight": "mlm_head.norm.weight", "vocab_layer_norm.bias": "mlm_head.norm.bias",
+        "vocab_projector.bias": "mlm_head.bias", "vocab_projector.weight": "mlm_head.decoder.weight",
+    ]
+    static let embeddingNames = [
+        "embeddings.word_embeddings.weight": "token_embedding.weight",
+        "embeddings.position_embeddings.weight": "position_embedding.weight",
+        "embeddings.LayerNorm.weight": "embedding_norm.weight", "embeddings.LayerNorm.bias": "embedding_norm.bias",
+    ]
+    /// A layer's modules inside `transformer.layer.N.`.
+    static let layerModules = [
+        "attention.q_lin": "attn.query", "attention.k_lin": "attn.key", "attention.v_lin": "attn.value",
+        "attention.out_lin": "attn.out", "sa_layer_norm": "norm1", "ffn.lin1": "mlp.up",
+        "ffn.lin2": "mlp.down", "output_layer_norm": "norm2",
+    ]
+
+    /// Hugging Face names, with or without the `distilbert.` prefix of the models with heads. The head's names
+    /// have no prefix; they are looked up after dropping it, as they always were.
     public func importRule(forHuggingFaceName name: String) -> ImportRule {
-        switch name.dropping(prefix: "distilbert.") {
-        case "vocab_transform.weight": return .tensor("mlm_head.dense.weight", .none)
-        case "vocab_transform.bias": return .tensor("mlm_head.dense.bias", .none)
-        case "vocab_layer_norm.weight": return .tensor("mlm_head.norm.weight", .none)
-        case "vocab_layer_norm.bias": return .tensor("mlm_head.norm.bias", .none)
-        case "vocab_projector.bias": return .tensor("mlm_head.bias", .none)
+        let local = name.dropping(prefix: "distilbert.")
+        switch local {
         case "vocab_projector.weight": return layout.decoderRule()
-        case "embeddings.word_embeddings.weight": return .tensor("token_embedding.weight", .none)
-        case "embeddings.position_embeddings.weight": return .tensor("position_embedding.weight", .none)
-        case "embeddings.LayerNorm.weight": return .tensor("embedding_norm.weight", .none)
-        case "embeddings.LayerNorm.bias": return .tensor("embedding_norm.bias", .none)
         case "embeddings.position_ids": return .skip("a buffer of default ids, not a weight")
-        case let local:
-            return layout.blockRule(local, under: "transformer.layer.", parts: [
-                "attention.q_lin": "attn.query", "attention.k_lin": "attn.key", "attention.v_lin": "attn.value",
-                "attention.out_lin": "attn.out", "sa_layer_norm": "norm1", "ffn.lin1": "mlp.up",
-                "ffn.lin2": "mlp.down", "output_layer_norm": "norm2",
-            ])
+        default:
+            if let canonical = Self.headNames[local] ?? Self.embeddingNames[local] { return .tensor(canonical, .none) }
+            return layout.blockRule(local, under: "transformer.layer.", parts: Self.layerModules)
         }
+    }
+
+    public func exportName(forCanonicalName name: String) -> ExportName? {
+        guard layout.tensorShapes[name] != nil else { return nil }
+        if let head = layout.headExportName(name, names: Self.headNames) { return head }
+        let body = HuggingFaceNames.module(named: name, in: Self.embeddingNames).map { ExportName($0) }
+            ?? layout.blockExportName(name, under: "transformer.layer.", parts: Self.layerModules)
+        return body.map { layout.bodyExportName($0, prefix: "distilbert.") }
     }
 
     public func makeModel(weights: any WeightStore) throws -> any LanguageModel {

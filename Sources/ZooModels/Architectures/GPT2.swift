@@ -31,6 +31,10 @@ public struct GPT2: Architecture {
         func check(_ condition: Bool, _ message: String) throws(ModelError) {
             if !condition { throw ModelError(path: file.path, message: message) }
         }
+        try file.checkLimits(sizes: [
+            "vocab_size": config.vocab_size, "n_positions": config.n_positions, "n_embd": config.n_embd,
+            "n_head": config.n_head, "n_inner": config.n_inner,
+        ], layers: ("n_layer", config.n_layer))
         try check(config.vocab_size > 0 && config.n_positions > 0 && config.n_layer > 0,
                   "vocab_size, n_positions and n_layer must be positive")
         try check(config.n_head > 0 && config.n_embd > 0 && config.n_embd % config.n_head == 0,
@@ -72,38 +76,43 @@ public struct GPT2: Architecture {
         return shapes
     }
 
+    /// Hugging Face names outside the blocks (inside GPT2Model), by canonical name's source.
+    static let topLevelNames = ["wte.weight": "token_embedding.weight", "wpe.weight": "position_embedding.weight",
+                                "ln_f.weight": "final_norm.weight", "ln_f.bias": "final_norm.bias"]
+    /// A block's modules; the Conv1D ones store their weights [in, out].
+    static let blockModules = ["ln_1": "norm1", "ln_2": "norm2", "attn.c_attn": "attn.qkv", "attn.c_proj": "attn.out",
+                               "mlp.c_fc": "mlp.up", "mlp.c_proj": "mlp.down"]
+    static let conv1DModules: Set = ["attn.c_attn", "attn.c_proj", "mlp.c_fc", "mlp.c_proj"]
+
     /// Hugging Face names, with or without the `transformer.` prefix of GPT2LMHeadModel. Conv1D weights are
     /// stored [in, out] and are transposed.
     public func importRule(forHuggingFaceName name: String) -> ImportRule {
         if name == "lm_head.weight" { return HuggingFaceNames.outputHead(tied: tied) }
         let local = HuggingFaceNames.local(name, prefix: "transformer.")
-        switch local {
-        case "wte.weight": return .tensor("token_embedding.weight", .none)
-        case "wpe.weight": return .tensor("position_embedding.weight", .none)
-        case "ln_f.weight": return .tensor("final_norm.weight", .none)
-        case "ln_f.bias": return .tensor("final_norm.bias", .none)
-        default: break
-        }
+        if let canonical = Self.topLevelNames[local] { return .tensor(canonical, .none) }
         guard let (layer, rest) = HuggingFaceNames.block(local, container: "h", count: config.n_layer) else {
             return .unknown
         }
-        let block = "blocks.\(layer)."
-        switch rest {
-        case "attn.bias", "attn.masked_bias": return .skip("the causal mask buffer")
-        case "ln_1.weight": return .tensor(block + "norm1.weight", .none)
-        case "ln_1.bias": return .tensor(block + "norm1.bias", .none)
-        case "ln_2.weight": return .tensor(block + "norm2.weight", .none)
-        case "ln_2.bias": return .tensor(block + "norm2.bias", .none)
-        case "attn.c_attn.weight": return .tensor(block + "attn.qkv.weight", .transpose)
-        case "attn.c_attn.bias": return .tensor(block + "attn.qkv.bias", .none)
-        case "attn.c_proj.weight": return .tensor(block + "attn.out.weight", .transpose)
-        case "attn.c_proj.bias": return .tensor(block + "attn.out.bias", .none)
-        case "mlp.c_fc.weight": return .tensor(block + "mlp.up.weight", .transpose)
-        case "mlp.c_fc.bias": return .tensor(block + "mlp.up.bias", .none)
-        case "mlp.c_proj.weight": return .tensor(block + "mlp.down.weight", .transpose)
-        case "mlp.c_proj.bias": return .tensor(block + "mlp.down.bias", .none)
-        default: return .unknown
+        if rest == "attn.bias" || rest == "attn.masked_bias" { return .skip("the causal mask buffer") }
+        guard let (module, parameter) = HuggingFaceNames.parameter(rest), let part = Self.blockModules[module] else {
+            return .unknown
         }
+        let transform: ImportTransform = parameter == "weight" && Self.conv1DModules.contains(module) ? .transpose : .none
+        return .tensor("blocks.\(layer).\(part).\(parameter)", transform)
+    }
+
+    /// The names GPT2LMHeadModel saves: `transformer.` before the body, `lm_head.weight` when untied.
+    public func exportName(forCanonicalName name: String) -> ExportName? {
+        guard tensorShapes[name] != nil else { return nil }
+        if name == "lm_head.weight" { return ExportName(name) }
+        if let local = HuggingFaceNames.module(named: name, in: Self.topLevelNames) {
+            return ExportName("transformer." + local)
+        }
+        guard let (layer, rest) = HuggingFaceNames.block(name, container: "blocks", count: config.n_layer),
+              let (part, parameter) = HuggingFaceNames.parameter(rest),
+              let module = HuggingFaceNames.module(named: part, in: Self.blockModules) else { return nil }
+        let transform: ImportTransform = parameter == "weight" && Self.conv1DModules.contains(module) ? .transpose : .none
+        return ExportName("transformer.h.\(layer).\(module).\(parameter)", transform)
     }
 
     public func makeModel(weights: any WeightStore) throws -> any LanguageModel {

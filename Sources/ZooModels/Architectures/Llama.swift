@@ -50,6 +50,12 @@ public struct Llama: Architecture {
         func check(_ condition: Bool, _ message: String) throws(ModelError) {
             if !condition { throw ModelError(path: file.path, message: message) }
         }
+        try file.checkLimits(sizes: [
+            "vocab_size": config.vocab_size, "hidden_size": config.hidden_size,
+            "intermediate_size": config.intermediate_size, "num_attention_heads": config.num_attention_heads,
+            "num_key_value_heads": config.num_key_value_heads, "head_dim": config.head_dim,
+            "max_position_embeddings": config.max_position_embeddings,
+        ], layers: ("num_hidden_layers", config.num_hidden_layers))
         try check(config.vocab_size > 0 && config.hidden_size > 0 && config.intermediate_size > 0
                       && config.num_hidden_layers > 0 && config.num_attention_heads > 0,
                   "vocab_size, hidden_size, intermediate_size, num_hidden_layers and num_attention_heads must be positive")
@@ -121,36 +127,41 @@ public struct Llama: Architecture {
         return shapes
     }
 
+    /// Hugging Face names outside the layers (inside LlamaModel).
+    static let topLevelNames = ["embed_tokens.weight": "token_embedding.weight", "norm.weight": "final_norm.weight"]
+    /// A layer's modules.
+    static let blockModules = [
+        "input_layernorm": "norm1", "post_attention_layernorm": "norm2",
+        "self_attn.q_proj": "attn.q", "self_attn.k_proj": "attn.k", "self_attn.v_proj": "attn.v",
+        "self_attn.o_proj": "attn.out", "mlp.gate_proj": "mlp.gate", "mlp.up_proj": "mlp.up",
+        "mlp.down_proj": "mlp.down",
+    ]
+
     /// Hugging Face names of LlamaForCausalLM (`model.` prefix optional). Every weight is already [out, in].
     public func importRule(forHuggingFaceName name: String) -> ImportRule {
         if name == "lm_head.weight" { return HuggingFaceNames.outputHead(tied: tied) }
         let local = HuggingFaceNames.local(name, prefix: "model.")
-        switch local {
-        case "embed_tokens.weight": return .tensor("token_embedding.weight", .none)
-        case "norm.weight": return .tensor("final_norm.weight", .none)
-        default: break
-        }
+        if let canonical = Self.topLevelNames[local] { return .tensor(canonical, .none) }
         guard let (layer, rest) = HuggingFaceNames.block(local, container: "layers", count: config.num_hidden_layers)
         else {
             return .unknown
         }
-        let block = "blocks.\(layer)."
-        let projections = [
-            "self_attn.q_proj": "attn.q", "self_attn.k_proj": "attn.k", "self_attn.v_proj": "attn.v",
-            "self_attn.o_proj": "attn.out", "mlp.gate_proj": "mlp.gate", "mlp.up_proj": "mlp.up",
-            "mlp.down_proj": "mlp.down",
-        ]
-        switch rest {
-        case "input_layernorm.weight": return .tensor(block + "norm1.weight", .none)
-        case "post_attention_layernorm.weight": return .tensor(block + "norm2.weight", .none)
-        case "self_attn.rotary_emb.inv_freq": return .skip("a buffer recomputed from rope_theta")
-        default: break
+        if rest == "self_attn.rotary_emb.inv_freq" { return .skip("a buffer recomputed from rope_theta") }
+        guard let (module, parameter) = HuggingFaceNames.parameter(rest), let part = Self.blockModules[module] else {
+            return .unknown
         }
-        for suffix in [".weight", ".bias"] where rest.hasSuffix(suffix) {
-            guard let canonical = projections[String(rest.dropLast(suffix.count))] else { return .unknown }
-            return .tensor(block + canonical + suffix, .none)
-        }
-        return .unknown
+        return .tensor("blocks.\(layer).\(part).\(parameter)", .none)
+    }
+
+    /// The names LlamaForCausalLM saves: `model.` before the body, `lm_head.weight` when untied.
+    public func exportName(forCanonicalName name: String) -> ExportName? {
+        guard tensorShapes[name] != nil else { return nil }
+        if name == "lm_head.weight" { return ExportName(name) }
+        if let local = HuggingFaceNames.module(named: name, in: Self.topLevelNames) { return ExportName("model." + local) }
+        guard let (layer, rest) = HuggingFaceNames.block(name, container: "blocks", count: config.num_hidden_layers),
+              let (part, parameter) = HuggingFaceNames.parameter(rest),
+              let module = HuggingFaceNames.module(named: part, in: Self.blockModules) else { return nil }
+        return ExportName("model.layers.\(layer).\(module).\(parameter)")
     }
 
     public func makeModel(weights: any WeightStore) throws -> any LanguageModel {

@@ -22,18 +22,26 @@ public struct RoBERTa: Architecture {
 
     public var tensorShapes: [String: [Int]] { layout.tensorShapes }
 
+    /// The head of RobertaForMaskedLM (the decoder weight is the token embedding when tied).
+    static let headNames = [
+        "lm_head.dense.weight": "mlm_head.dense.weight", "lm_head.dense.bias": "mlm_head.dense.bias",
+        "lm_head.layer_norm.weight": "mlm_head.norm.weight", "lm_head.layer_norm.bias": "mlm_head.norm.bias",
+        "lm_head.bias": "mlm_head.bias", "lm_head.decoder.weight": "mlm_head.decoder.weight",
+    ]
+
     /// Hugging Face names, with or without the `roberta.` prefix of the models with heads.
     public func importRule(forHuggingFaceName name: String) -> ImportRule {
         switch name {
-        case "lm_head.dense.weight": return .tensor("mlm_head.dense.weight", .none)
-        case "lm_head.dense.bias": return .tensor("mlm_head.dense.bias", .none)
-        case "lm_head.layer_norm.weight": return .tensor("mlm_head.norm.weight", .none)
-        case "lm_head.layer_norm.bias": return .tensor("mlm_head.norm.bias", .none)
-        case "lm_head.bias": return .tensor("mlm_head.bias", .none)
         case "lm_head.decoder.weight": return layout.decoderRule()
         case "lm_head.decoder.bias": return .skip("tied to lm_head.bias")
-        default: return BERT.encoderRule(name.dropping(prefix: "roberta."), layout: layout)
+        default:
+            if let canonical = Self.headNames[name] { return .tensor(canonical, .none) }
+            return BERT.encoderRule(name.dropping(prefix: "roberta."), layout: layout)
         }
+    }
+
+    public func exportName(forCanonicalName name: String) -> ExportName? {
+        BERT.encoderExportName(name, layout: layout, prefix: "roberta.", headNames: Self.headNames)
     }
 
     public func makeModel(weights: any WeightStore) throws -> any LanguageModel {

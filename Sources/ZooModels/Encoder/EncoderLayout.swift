@@ -68,6 +68,11 @@ public struct EncoderLayout: Sendable {
             }
             return activation
         }
+        let limit = ModelConfig.maximumSize
+        try check([vocabularySize, maxPositions, tokenTypes, width, innerWidth, heads].allSatisfy { $0 <= limit },
+                  "the vocabulary, position table, token types, widths and head count must be at most \(limit)")
+        try check(layers <= ModelConfig.maximumLayers,
+                  "\(layers) layers is beyond the limit of \(ModelConfig.maximumLayers) layers")
         try check(vocabularySize > 0 && maxPositions > 0 && layers > 0 && innerWidth > 0 && tokenTypes >= 0,
                   "the vocabulary, position table, layer count and inner width must be positive")
         try check(heads > 0 && width > 0 && width % heads == 0,
@@ -164,10 +169,32 @@ extension EncoderLayout {
         guard name.hasPrefix(prefix) else { return .unknown }
         let fields = name.dropFirst(prefix.count).split(separator: ".", maxSplits: 1)
         guard fields.count == 2, let index = Int(fields[0]), index >= 0, index < layers,
-              let dot = fields[1].lastIndex(of: ".") else { return .unknown }
-        let module = String(fields[1][..<dot]), parameter = fields[1][fields[1].index(after: dot)...]
-        guard parameter == "weight" || parameter == "bias", let part = parts[module] else { return .unknown }
+              let (module, parameter) = HuggingFaceNames.parameter(String(fields[1])), let part = parts[module] else {
+            return .unknown
+        }
         return .tensor("blocks.\(index).\(part).\(parameter)", .none)
+    }
+
+    /// The inverse of `blockRule`: "blocks.3.mlp.down.bias" → "<prefix>3.output.dense.bias".
+    func blockExportName(_ canonical: String, under prefix: String, parts: [String: String]) -> ExportName? {
+        guard let (index, rest) = HuggingFaceNames.block(canonical, container: "blocks", count: layers),
+              let (part, parameter) = HuggingFaceNames.parameter(rest),
+              let module = HuggingFaceNames.module(named: part, in: parts) else { return nil }
+        return ExportName("\(prefix)\(index).\(module).\(parameter)")
+    }
+
+    /// The export name of a canonical tensor of the masked-language-model head, from the architecture's table of
+    /// head names (Hugging Face → canonical); nil for a name outside the head.
+    func headExportName(_ canonical: String, names: [String: String]) -> ExportName? {
+        guard canonical.hasPrefix("mlm_head."), tensorShapes[canonical] != nil,
+              let name = HuggingFaceNames.module(named: canonical, in: names) else { return nil }
+        return ExportName(name)
+    }
+
+    /// The Hugging Face name of a tensor of the encoder body: under the model class's prefix when the checkpoint
+    /// has a head (BertForMaskedLM saves `bert.embeddings...`), bare otherwise (BertModel saves `embeddings...`).
+    func bodyExportName(_ name: ExportName, prefix: String) -> ExportName {
+        headActivation == nil ? name : ExportName(prefix + name.huggingFaceName, name.transform)
     }
 }
 

@@ -13,6 +13,9 @@ enum MergesText {
         var merges: [(String, String)] = []
         merges.reserveCapacity(lines.count)
         for (index, bytes) in lines.enumerated() {
+            guard bytes.count <= 2 * maximumTokenLength + 2 else {
+                throw TokenizerError(path: file, problem: "line \(index + 1) is \(bytes.count) bytes long, beyond the limit of \(2 * maximumTokenLength + 2) for a merge")
+            }
             let line = String(decoding: bytes.last == UInt8(ascii: "\r") ? bytes.dropLast() : bytes, as: UTF8.self)
             if line.utf8.starts(with: "#version".utf8) { continue }
             guard let merge = merge(line) else {

@@ -28,9 +28,17 @@ enum TokenizerFiles {
         return try vocabAndMerges(vocabulary: root, mergesFile: mergesFile(besides: file))
     }
 
+    /// Tokenizer files larger than this are refused unread (the largest published tokenizer.json files are a few
+    /// tens of megabytes; parsed, a file takes several times its size).
+    static let maximumFileSize = 100_000_000
+
     static func read(_ file: URL) throws -> Data {
         guard FileManager.default.fileExists(atPath: file.path) else {
             throw TokenizerError(path: file.path, problem: "no such file")
+        }
+        let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
+        guard size <= maximumFileSize else {
+            throw TokenizerError(path: file.path, problem: "\(size) bytes is beyond the limit of \(maximumFileSize) bytes for a tokenizer file")
         }
         do {
             return try Data(contentsOf: file)

@@ -19,6 +19,9 @@ enum VocabText {
             let line = entries.count + 1
             let token = bytes[start..<end]
             guard !token.isEmpty else { throw error("line \(line) is empty") }
+            guard token.count <= maximumTokenLength else {
+                throw error("line \(line) is \(token.count) bytes long, beyond the limit of \(maximumTokenLength) for a token")
+            }
             if let first = lines.value(for: token) {
                 let text = String(decoding: token, as: UTF8.self)
                 throw error("line \(line) repeats \(text.debugDescription), the token of line \(first)")
@@ -30,3 +33,6 @@ enum VocabText {
         return try Vocabulary(entries: entries, source: file)
     }
 }
+
+/// The longest token a vocabulary file may hold, in bytes: published tokens are at most a few hundred bytes.
+let maximumTokenLength = 1 << 16

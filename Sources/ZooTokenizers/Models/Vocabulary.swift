@@ -4,10 +4,17 @@ struct Vocabulary: Sendable {
     private let tokens: [Int: String]
     /// The length in bytes of the longest token.
     let longestTokenLength: Int
+    /// The largest id, -1 when empty: ids need not be contiguous.
+    let largestID: Int
+    /// More tokens than this are refused: the largest published vocabularies have a few hundred thousand.
+    static let maximumCount = 1 << 22
 
     /// `entries` may come in any order. When two tokens share an id (Hugging Face then keeps an arbitrary one),
     /// the id maps back to the one whose bytes sort first, so the choice does not depend on the order.
     init(entries: [(token: String, id: Int)], source: String) throws {
+        guard entries.count <= Self.maximumCount else {
+            throw TokenizerError(path: source, problem: "\(entries.count) tokens is beyond the limit of \(Self.maximumCount)")
+        }
         var ids = ByteStringMap(minimumCapacity: entries.count)
         var tokens: [Int: String] = [:]
         tokens.reserveCapacity(entries.count)
@@ -25,6 +32,7 @@ struct Vocabulary: Sendable {
         self.ids = ids
         self.tokens = tokens
         self.longestTokenLength = longestTokenLength
+        self.largestID = tokens.keys.max() ?? -1
     }
 
     /// The number of distinct tokens.
