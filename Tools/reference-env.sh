@@ -17,5 +17,7 @@ fi
     "h5py==3.16.0" \
     "gguf==0.19.0" \
     "accelerate==1.15.0" \
-    "numpy==2.4.6"
+    "numpy==2.4.6" \
+    "gensim==4.4.0" \
+    "pyarrow==26.0.1"
 echo "reference stack ready: $venv/bin/python" >&2

@@ -14,6 +14,7 @@ public struct ModelInfo: Codable, Sendable {
     public let converter_version: String
     public let tokenizer: [String]
     public let description: String?
+    public let license: String?
 
     init(model: StoredModel) throws {
         let metadata = try model.metadata()
@@ -30,8 +31,9 @@ public struct ModelInfo: Codable, Sendable {
         }
         source = metadata.source
         converter_version = metadata.converter_version
-        tokenizer = ["tokenizer.json", "vocab.json", "merges.txt", "vocab.txt"].filter(files.contains)
+        tokenizer = ["tokenizer.json", "vocab.json", "merges.txt", "vocab.txt", "words.txt"].filter(files.contains)
         description = metadata.description
+        license = metadata.license
     }
 }
 

@@ -29,4 +29,6 @@ public struct ZooMetadata: Codable, Sendable, Equatable {
     public var converter_version: String
     /// A note for the user, shown by `zoo info` (for example that the weights are random).
     public var description: String?
+    /// The licence of the weights, with the attribution they ask for (an SPDX identifier first, e.g. "PDDL-1.0 ...").
+    public var license: String?
 }

@@ -7,6 +7,7 @@ public enum Architectures {
         BERT.self,
         RoBERTa.self,
         DistilBERT.self,
+        WordVectors.self,
     ]
 
     /// The plugin serving `modelType`, if any.

@@ -5,9 +5,9 @@ import ZooTensor
 
 struct Convert: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Convert a Hugging Face model folder, or a GGUF file, into a zoo model.")
+        abstract: "Convert a Hugging Face model folder, a GGUF file or a file of word vectors into a zoo model.")
 
-    @Argument(help: "A Hugging Face model folder (config.json, model.safetensors and the tokenizer files), or a GGUF file.")
+    @Argument(help: "A Hugging Face model folder (config.json, model.safetensors and the tokenizer files), a GGUF file, or word vectors (GloVe text, word2vec text or binary).")
     var source: String
 
     @Option(help: "The model's name in the zoo.")
@@ -18,6 +18,9 @@ struct Convert: ParsableCommand {
 
     @Option(help: "A note kept with the model and shown by `zoo info`.")
     var description: String?
+
+    @Option(help: "The weights' licence (an SPDX identifier and any attribution), kept with the model and shown by `zoo info`.")
+    var license: String?
 
     @Flag(help: "Replace a model of the same name.")
     var force = false
@@ -40,10 +43,11 @@ struct Convert: ParsableCommand {
             var bar = ProgressBar(label: "converting \(name)")
             let model = try converter.convert(
                 URL(fileURLWithPath: source),
-                options: .init(name: name, dtype: dtypeValue, force: force, description: description)
+                options: .init(name: name, dtype: dtypeValue, force: force, description: description,
+                              license: license)
             ) { done, total in
                 if total >= Self.progressThreshold && Terminal.stderrIsTerminal { bar.update(done: done, total: total) }
-            }
+            } note: { Terminal.note($0) }
             Terminal.note("converted \(source) into \(model.folder.path)")
         }
     }

@@ -65,6 +65,7 @@ struct Info: ParsableCommand {
                 "tokenizer:     \(info.tokenizer.joined(separator: " + "))",
             ]
             if let description = info.description { lines.append("description:   \(description)") }
+            if let license = info.license { lines.append("license:       \(license)") }
             Terminal.write(lines.joined(separator: "\n") + "\n")
         }
     }

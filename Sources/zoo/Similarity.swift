@@ -4,15 +4,15 @@ import Zoo
 
 struct Similarity: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "The cosine similarity of two texts' embeddings, from -1 to 1.")
+        abstract: "The cosine similarity of two texts' embeddings, or of two words' vectors, from -1 to 1.")
 
     @Argument(help: "The model's name.")
     var name: String
 
-    @Argument(help: "The first text.")
+    @Argument(help: "The first text (a word, for word vectors).")
     var first: String
 
-    @Argument(help: "The second text.")
+    @Argument(help: "The second text (a word, for word vectors).")
     var second: String
 
     @Option(help: "How token vectors become one: mean (their average) or cls (the first token's).")
@@ -32,8 +32,8 @@ struct Similarity: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let embed = try zooOptions.zoo.model(named: name).load().embedder()
-            let similarity = try embed.similarity(first, second, pooling: try parsePooling(pooling), truncate: truncate)
+            let model = try zooOptions.zoo.model(named: name).load()
+            let similarity = try model.similarity(first, second, pooling: try parsePooling(pooling), truncate: truncate)
             if json {
                 struct Output: Encodable { let similarity: Float }
                 try Terminal.json(Output(similarity: similarity))

@@ -28,7 +28,9 @@ import Testing
         return url
     }()
 
-    func zoo(_ arguments: String...) throws -> Run {
+    func zoo(_ arguments: String...) throws -> Run { try zoo(arguments) }
+
+    func zoo(_ arguments: [String]) throws -> Run {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments + ["--zoo", zooFolder.path]

@@ -7,11 +7,17 @@ import ZooTensor
 protocol CheckpointSource: Sendable {
     /// The format's name, recorded in the converted model's metadata.
     static var format: String { get }
+    /// The format this checkpoint was read in, recorded in the metadata: `format`, unless the type reads several.
+    var sourceFormat: String { get }
     var url: URL { get }
     var names: [String] { get }
     func shape(of name: String) -> [Int]?
     func dtype(of name: String) -> DType?
     func tensor(_ name: String) throws -> Tensor
+}
+
+extension CheckpointSource {
+    var sourceFormat: String { Self.format }
 }
 
 /// A format whose weights file lives in a Hugging Face folder beside config.json and the tokenizer files; listed

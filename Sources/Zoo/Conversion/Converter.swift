@@ -4,7 +4,7 @@ import ZooModels
 import ZooTensor
 import ZooTokenizers
 
-/// Turns a Hugging Face model folder, or a GGUF file, into a zoo model.
+/// Turns a Hugging Face model folder, a GGUF file or a file of word vectors into a zoo model.
 ///
 /// Everything is checked before anything is written: the architecture, every source tensor (mapped, skipped for
 /// a stated reason, or an error), every tensor the architecture needs, every shape, the tokenizer. The model is
@@ -20,8 +20,12 @@ public struct Converter {
         public var force: Bool
         /// A note stored in the metadata and shown by `zoo info`.
         public var description: String?
+        /// The weights' licence, stored in the metadata and shown by `zoo info`.
+        public var license: String?
 
-        public init(name: String, dtype: DType? = nil, force: Bool = false, description: String? = nil) {
+        public init(name: String, dtype: DType? = nil, force: Bool = false, description: String? = nil,
+                    license: String? = nil) {
+            self.license = license
             self.name = name
             self.dtype = dtype
             self.force = force
@@ -33,11 +37,13 @@ public struct Converter {
 
     public init(zoo: ModelZoo) { self.zoo = zoo }
 
-    /// Converts `source`: a Hugging Face folder, or a GGUF file. `progress` receives bytes written and bytes in
-    /// all; an error it throws cancels the conversion, leaving the zoo as it was.
+    /// Converts `source`: a Hugging Face folder, a GGUF file or word vectors. `progress` receives bytes written and
+    /// bytes in all; an error it throws cancels the conversion, leaving the zoo as it was. `note` receives what the
+    /// user should know about the import (repeated words dropped, ...).
     @discardableResult
     public func convert(_ source: URL, options: Options,
-                        progress: (_ done: Int, _ total: Int) throws -> Void = { _, _ in }) throws -> StoredModel {
+                        progress: (_ done: Int, _ total: Int) throws -> Void = { _, _ in },
+                        note: (String) -> Void = { _ in }) throws -> StoredModel {
         try ModelZoo.checkName(options.name)
         try FileManager.default.createDirectory(at: zoo.writableFolder, withIntermediateDirectories: true)
         let lock = try ModelLock(zoo: zoo.writableFolder, name: options.name, purpose: "converting")
@@ -55,8 +61,9 @@ public struct Converter {
         let metadata = ZooMetadata(
             format_version: ZooMetadata.formatVersion, architecture: model.config.modelType,
             dtype: storage.predominant.rawValue,
-            source: .init(format: type(of: model.checkpoint).format, files: [try sourceFile(model.checkpoint.url)]),
-            converter_version: ZooMetadata.converterVersion, description: options.description)
+            source: .init(format: model.checkpoint.sourceFormat, files: [try sourceFile(model.checkpoint.url)]),
+            converter_version: ZooMetadata.converterVersion, description: options.description,
+            license: options.license)
 
         let staging = try StagingFolder(zoo: zoo.writableFolder, name: options.name)
         do {
@@ -79,6 +86,7 @@ public struct Converter {
             staging.discard()
             throw error
         }
+        model.notes.forEach(note)
         return StoredModel(name: options.name, folder: destination)
     }
 

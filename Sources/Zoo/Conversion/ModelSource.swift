@@ -2,8 +2,9 @@ import Foundation
 import ZooModels
 import ZooTokenizers
 
-/// A model to convert, in either form Zoo imports: a Hugging Face folder (config.json, a weights file and the
-/// tokenizer files) or a single GGUF file, whose metadata holds the config, the tokenizer and the chat template.
+/// A model to convert, in a form Zoo imports: a Hugging Face folder (config.json, a weights file and the tokenizer
+/// files), a single GGUF file, whose metadata holds the config, the tokenizer and the chat template, or a file of
+/// word vectors (GloVe or word2vec).
 struct ModelSource {
     /// A file the converted model gets beside config.json and weights.h5.
     enum File {
@@ -18,8 +19,10 @@ struct ModelSource {
     let files: [File]
     /// Whether the tokenizer is among the made files, so that it is checked once written rather than in the source.
     let makesTokenizer: Bool
+    /// What the user should know about the import, such as entries of the source that were dropped.
+    var notes: [String] = []
 
-    /// The source at `url`: a folder is read as a Hugging Face model folder, a file as GGUF.
+    /// The source at `url`: a folder is read as a Hugging Face model folder, a file as GGUF or word vectors.
     static func open(_ url: URL) throws -> ModelSource {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
@@ -29,13 +32,12 @@ struct ModelSource {
         guard let handle = FileHandle(forReadingAtPath: url.path) else { throw ZooError(path: url.path, "cannot be read") }
         defer { try? handle.close() }
         let magic = try? handle.read(upToCount: 4)
+        if magic == Data("GGUF".utf8) { return try GGUFImport.source(url) }
         if magic == Data([0x50, 0x4B, 0x03, 0x04]) || url.pathExtension == "safetensors" {
             throw ZooError(path: url.path, "a weights file alone cannot be converted: give the Hugging Face folder that holds it with its config.json and tokenizer files")
         }
-        guard magic == Data("GGUF".utf8) else {
-            throw ZooError(path: url.path, "neither a Hugging Face model folder (config.json, model.safetensors or pytorch_model.bin, tokenizer files) nor a GGUF file")
-        }
-        return try GGUFImport.source(url)
+        if let words = try WordVectorsImport.source(url) { return words }
+        throw ZooError(path: url.path, "neither a Hugging Face model folder (config.json, model.safetensors or pytorch_model.bin, tokenizer files), a GGUF file, nor word vectors (GloVe or word2vec text, word2vec binary)")
     }
 
     private static func huggingFaceFolder(_ folder: URL) throws -> ModelSource {

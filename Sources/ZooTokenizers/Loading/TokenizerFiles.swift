@@ -1,7 +1,7 @@
 import Foundation
 
-/// Finds and reads a tokenizer's files: a tokenizer.json, GPT-2's older pair vocab.json and merges.txt, or BERT's
-/// vocab.txt.
+/// Finds and reads a tokenizer's files: a tokenizer.json, GPT-2's older pair vocab.json and merges.txt, BERT's
+/// vocab.txt, or the words.txt of word vectors.
 enum TokenizerFiles {
     static func load(directory: URL) throws -> Tokenizer {
         var isDirectory: ObjCBool = false
@@ -9,17 +9,18 @@ enum TokenizerFiles {
             throw TokenizerError(path: directory.path, problem: "no such directory")
         }
         guard isDirectory.boolValue else { throw TokenizerError(path: directory.path, problem: "not a directory") }
-        for name in ["tokenizer.json", "vocab.json", "vocab.txt"] {
+        for name in ["tokenizer.json", "vocab.json", "vocab.txt", WordListFiles.fileName] {
             let file = directory.appendingPathComponent(name)
             if FileManager.default.fileExists(atPath: file.path) { return try load(file: file) }
         }
-        throw TokenizerError(path: directory.path, problem: "has no tokenizer.json, vocab.json or vocab.txt")
+        throw TokenizerError(path: directory.path, problem: "has no tokenizer.json, vocab.json, vocab.txt or words.txt")
     }
 
-    /// A file whose name ends in ".txt" is a WordPiece vocabulary. A file named "tokenizer.json", or ending so, is
-    /// read as one. Another is a tokenizer.json when its "model" is an object, and else taken for a vocab.json
+    /// A file named "words.txt" is the word list of word vectors; another whose name ends in ".txt" is a WordPiece
+    /// vocabulary. A file named "tokenizer.json", or ending so, is read as one. Another is a tokenizer.json when its "model" is an object, and else taken for a vocab.json
     /// (where "model" may well be a token).
     static func load(file: URL) throws -> Tokenizer {
+        if file.lastPathComponent == WordListFiles.fileName { return try WordListFiles.tokenizer(wordsFile: file) }
         if file.pathExtension == "txt" { return try WordPieceFiles.tokenizer(vocabularyFile: file) }
         let root = try JSONValue.parse(try read(file), file: file.path).object()
         let isTokenizerJSON =
