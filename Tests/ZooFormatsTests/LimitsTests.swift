@@ -44,6 +44,18 @@ import Testing
                           "metadata key tokenizer.ggml.token_type: array count \(count) is beyond the limit of \(GGUFHeader.maximumArrayLength)")
     }
 
+    @Test func ggufMetadataValuesBeyondTheLimitInAllAreRefused() throws {
+        let count = UInt64(GGUFHeader.maximumValueCount)  // with the array itself, one more value than allowed
+        let bytes = GGUFBytes.file(metadataCount: 1) { file in
+            file.string("tokenizer.ggml.scores")
+            file.u32(9)  // array
+            file.u32(0)  // of uint8
+            file.u64(count)
+        }
+        try expectRefused(bytes, padding: Int(count),
+                          "metadata key tokenizer.ggml.scores: more than \(GGUFHeader.maximumValueCount) metadata values in all, the limit")
+    }
+
     @Test func ggufStringsBeyondTheLimitAreRefused() throws {
         let length = UInt64(GGUFHeader.maximumStringLength + 1)
         let bytes = GGUFBytes.file(metadataCount: 1) { file in

@@ -23,7 +23,7 @@ struct GGUFHeader {
     public static let maximumStringLength = 1 << 24
     public static let maximumArrayLength = 1 << 24
     /// All metadata values together, array elements included.
-    public static let maximumValueCount = 1 << 25
+    public static let maximumValueCount = 1 << 23
 
     var version = 0
     var metadataKeys: [String] = []
