@@ -20,8 +20,10 @@ let package = Package(
         // exposes them as functions.
         .target(name: "CZooHDF5", dependencies: ["CHDF5"]),
 
+        // Float32 kernels in C, each with AVX-512 / AVX2 / baseline versions chosen at run time.
+        .target(name: "CZooFloat"),
         // Tensors, memory-mapped storage and the numeric kernels (BLAS-backed).
-        .target(name: "ZooTensor", dependencies: ["COpenBLAS"]),
+        .target(name: "ZooTensor", dependencies: ["COpenBLAS", "CZooFloat"]),
         // Checkpoint formats: the zoo format (config.json + weights.h5 + manifest) and the readers of imports.
         .target(name: "ZooFormats", dependencies: [
             "ZooTensor", "CZooHDF5",

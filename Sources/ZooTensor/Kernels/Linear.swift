@@ -3,10 +3,10 @@ import Dispatch
 
 /// `x · weightᵀ + bias` for `x` of shape [n, in] and `weight` of shape [out, in] (PyTorch's Linear layout).
 ///
-/// A float32 weight goes to BLAS: a matrix-vector product for one row, a matrix product otherwise. Any other weight
-/// type is never expanded whole: one row of a block-type weight runs the fused dequantize-dot kernel (`BlockDot`),
-/// split across the cores; otherwise tiles of weight rows are decoded into a small float32 buffer, one BLAS matrix
-/// product each.
+/// One row against a float weight (float32, float16, bfloat16) runs `floatVectorProduct`. Otherwise a float32
+/// weight goes to BLAS as a matrix product. Any other weight type is never expanded whole: one row of a block-type
+/// weight runs the fused dequantize-dot kernel (`BlockDot`), split across the cores; otherwise tiles of weight rows
+/// are decoded into a small float32 buffer, one BLAS matrix product each.
 public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
     precondition(x.shape.count == 2 && weight.shape.count == 2 && x.shape[1] == weight.shape[1],
                  "linear: input \(x.shape) does not fit weight \(weight.shape)")
@@ -18,7 +18,9 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
         for r in 0..<rows { (out + r * outputs).update(from: bias.data, count: outputs) }
     }
     let beta: Float = bias == nil ? 0 : 1
-    if weight.dtype == .float32 {
+    if rows == 1 && !weight.dtype.isQuantized {
+        floatVectorProduct(x.data, weight, out)
+    } else if weight.dtype == .float32 {
         floatProduct(x.data, weight.data, rows: rows, inputs: inputs, outputs: outputs, beta: beta, out)
     } else if rows == 1 && weight.dtype.isQuantized {
         blockVectorProduct(x.data, weight, out)
