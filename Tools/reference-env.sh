@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Creates the pinned Python reference stack (transformers, torch, tokenizers, safetensors, h5py, and gguf with
-# accelerate, which transformers needs to read GGUF files) in Tools/.venv.
+# accelerate, which transformers needs to read GGUF files), and CTranslate2 as a benchmark peer, in Tools/.venv.
 # Only the fixture generators and benchmarks use it; the Swift package and its tests never need Python.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -17,5 +17,6 @@ fi
     "h5py==3.16.0" \
     "gguf==0.19.0" \
     "accelerate==1.15.0" \
-    "numpy==2.4.6"
+    "numpy==2.4.6" \
+    "ctranslate2==4.8.5"
 echo "reference stack ready: $venv/bin/python" >&2
