@@ -21,9 +21,11 @@ let package = Package(
         .target(name: "CZooHDF5", dependencies: ["CHDF5"]),
 
         // Float32 kernels in C, each with AVX-512 / AVX2 / baseline versions chosen at run time.
-        .target(name: "CZooFloat"),
+        .target(name: "CZooFloat", linkerSettings: [.linkedLibrary("m")]),
+        // Block-type (quantized) kernels in C, each with AVX-512 / AVX2 / portable versions chosen at run time.
+        .target(name: "CZooKernels"),
         // Tensors, memory-mapped storage and the numeric kernels (BLAS-backed).
-        .target(name: "ZooTensor", dependencies: ["COpenBLAS", "CZooFloat"]),
+        .target(name: "ZooTensor", dependencies: ["COpenBLAS", "CZooFloat", "CZooKernels"]),
         // Checkpoint formats: the zoo format (config.json + weights.h5 + manifest) and the readers of imports.
         .target(name: "ZooFormats", dependencies: [
             "ZooTensor", "CZooHDF5",
@@ -40,7 +42,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .testTarget(name: "ZooTensorTests", dependencies: ["ZooTensor"]),
+        .testTarget(name: "ZooTensorTests", dependencies: ["ZooTensor", "CZooKernels"]),
         .testTarget(name: "ZooFormatsTests", dependencies: ["ZooFormats"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ZooTokenizersTests", dependencies: ["ZooTokenizers"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ZooTests", dependencies: ["Zoo"], resources: [.copy("Fixtures")]),
