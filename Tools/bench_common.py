@@ -2,12 +2,11 @@
 described at the top of Tools/bench), the benchmark checkpoints in Tools/.cache/bench, and timing helpers."""
 import argparse
 import json
-import os
-import resource
 import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -80,17 +79,14 @@ def ct2_convert(source, quantization):
     return target
 
 
-def peak_rss_mb(command, env=None):
-    """Runs `command` to completion and returns its peak resident memory in MB (from the kernel's accounting)."""
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, env=env)
-    _, status, usage = os.wait4(process.pid, 0)
-    if status != 0:
-        raise RuntimeError(f"{command[0]} failed with status {status}")
-    return usage.ru_maxrss * 1024 / 1e6
-
-
-def self_peak_rss_mb():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6
+def peak_rss_mb(command):
+    """Runs `command` to completion and returns its peak resident memory in MB. It runs under /usr/bin/time, a small
+    process: a child forked straight from this one would count this process's memory (the peers loaded here) in its
+    peak, which survives exec."""
+    with tempfile.NamedTemporaryFile("r") as report:
+        subprocess.run(["/usr/bin/time", "-f", "%M", "-o", report.name, *command], check=True,
+                       stdout=subprocess.DEVNULL)
+        return int(report.read().split()[-1]) * 1024 / 1e6
 
 
 def copy_files(source_folder, target_folder, names):

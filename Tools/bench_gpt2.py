@@ -15,7 +15,7 @@ import sys
 import time
 
 from bench_common import (BENCH, GPT2_VOCAB, arguments, copy_files, ct2_convert, log, peak_rss_mb, prompt_ids, row,
-                          seconds, self_peak_rss_mb, zoo_convert, zoo_json)
+                          seconds, zoo_convert, zoo_json)
 
 MODEL = BENCH / "gpt2-124m"
 GROUP = "GPT-2 124M"
@@ -91,58 +91,80 @@ class CT2Runner:
 
 
 def child(kind):
-    """Generates 8+128 tokens in this process and prints its peak memory (for the memory row)."""
+    """Loads a peer and generates 8+128 tokens in this process (whose peak memory is the memory row)."""
     runner = TorchRunner() if kind == "pytorch" else CT2Runner(kind.split()[1])
     runner.generate(NEW)
-    print(self_peak_rss_mb())
 
 
-def measure_peer(runner, repeats, lengths):
-    log(f"GPT-2: {runner.name}")
-    rates = []
-    for _ in range(repeats):
-        one = seconds(lambda: runner.generate(1))
-        full = seconds(lambda: runner.generate(NEW + 1))
-        rates.append(NEW / (full - one))
-    row(GROUP, f"decode {PROMPT}+{NEW}", "tok/s", runner.name, rates)
-    for length in lengths:
-        row(GROUP, f"prompt {length}", "ms", runner.name,
-            [seconds(lambda: runner.first_token(length)) * 1000 for _ in range(repeats)])
-    row(GROUP, "load to first token", "ms", runner.name, runner.load_seconds * 1000, "one load, warm page cache")
+class ZooRunner:
+    """`zoo bench` on one model of the benchmark zoo, one repeat per call."""
+
+    def __init__(self, zoo, model, name, lengths):
+        self.zoo, self.model, self.name, self.lengths = zoo, model, name, lengths
+
+    def measure(self, results):
+        figures = zoo_json(self.zoo, "bench", self.model, "--prompt-tokens", str(PROMPT), "--new-tokens", str(NEW),
+                           "--repeats", "1")
+        results.setdefault(f"decode {PROMPT}+{NEW}", []).extend(figures["decode_tok_per_s"])
+        results.setdefault("load to first token", []).extend(figures["load_ms"])
+        for length in self.lengths:
+            figures = zoo_json(self.zoo, "bench", self.model, "--prompt-tokens", str(length), "--new-tokens", "0",
+                               "--repeats", "1")
+            results.setdefault(f"prompt {length}", []).extend(figures["prompt_ms"])
+
+    def peak_memory(self):
+        rss = peak_rss_mb([self.zoo, "generate", self.model, "The quick brown fox jumps over the lazy",
+                           "--max-new-tokens", str(NEW), "--zoo", str(BENCH / "zoo")])
+        weights = (BENCH / "zoo" / self.model / "weights.h5").stat().st_size / 1e6
+        kv_cache = 12 * 2 * (PROMPT + NEW) * 768 * 4 / 1e6
+        return rss, f"budget: weights {weights:.0f} MB + 20% + KV cache {kv_cache:.0f} MB = {weights * 1.2 + kv_cache:.0f} MB"
 
 
-def measure_zoo(zoo, name, runtime, repeats, lengths, scaling):
-    log(f"GPT-2: {runtime}")
-    figures = zoo_json(zoo, "bench", name, "--prompt-tokens", str(PROMPT), "--new-tokens", str(NEW),
-                       "--repeats", str(repeats))
-    row(GROUP, f"decode {PROMPT}+{NEW}", "tok/s", runtime, figures["decode_tok_per_s"])
-    row(GROUP, "load to first token", "ms", runtime, figures["load_ms"])
-    for length in lengths if scaling else lengths[:1]:
-        figures = zoo_json(zoo, "bench", name, "--prompt-tokens", str(length), "--new-tokens", "0",
-                           "--repeats", str(repeats))
-        row(GROUP, f"prompt {length}", "ms", runtime, figures["prompt_ms"])
-    rss = peak_rss_mb([zoo, "generate", name, "The quick brown fox jumps over the lazy", "--max-new-tokens",
-                       str(NEW), "--zoo", str(BENCH / "zoo")])
-    weights = (BENCH / "zoo" / name / "weights.h5").stat().st_size / 1e6
-    kv_cache = 12 * 2 * (PROMPT + NEW) * 768 * 4 / 1e6
-    row(GROUP, f"peak memory, generating {PROMPT}+{NEW}", "MB", runtime, rss,
-        f"budget: weights {weights:.0f} MB + 20% + KV cache {kv_cache:.0f} MB = {weights * 1.2 + kv_cache:.0f} MB")
+class PeerMeasure:
+    """One repeat of every workload on a loaded peer (its load time was measured once, when it was built)."""
+
+    def __init__(self, runner, lengths):
+        self.runner, self.name, self.lengths = runner, runner.name, lengths
+
+    def measure(self, results):
+        one = seconds(lambda: self.runner.generate(1))
+        full = seconds(lambda: self.runner.generate(NEW + 1))
+        results.setdefault(f"decode {PROMPT}+{NEW}", []).append(NEW / (full - one))
+        for length in self.lengths:
+            results.setdefault(f"prompt {length}", []).append(seconds(lambda: self.runner.first_token(length)) * 1000)
+        results["load to first token"] = [self.runner.load_seconds * 1000]
+
+    def peak_memory(self):
+        return peak_rss_mb([sys.executable, __file__, "--child", self.name]), ""
 
 
 def main():
     args = arguments(__doc__)
     lengths = [128] if args.quick else [128, 512, 1024]
     build_model()
-    variants = [("gpt2-124m", "zoo", None), ("gpt2-124m-f16", "zoo f16", "f16"), ("gpt2-124m-bf16", "zoo bf16", "bf16")]
-    for name, runtime, dtype in variants:
-        zoo_convert(args.zoo, MODEL, name, dtype)
-        measure_zoo(args.zoo, name, runtime, args.repeats, lengths, scaling=dtype is None)
+    measures = []
+    for model, runtime, dtype in [("gpt2-124m", "zoo", None), ("gpt2-124m-f16", "zoo f16", "f16"),
+                                  ("gpt2-124m-bf16", "zoo bf16", "bf16")]:
+        zoo_convert(args.zoo, MODEL, model, dtype)
+        measures.append(ZooRunner(args.zoo, model, runtime, lengths if dtype is None else lengths[:1]))
     for make in (TorchRunner, lambda: CT2Runner("float32"), lambda: CT2Runner("int8")):
-        runner = make()
-        measure_peer(runner, args.repeats, lengths)
-        rss = peak_rss_mb([sys.executable, __file__, "--child", runner.name])
-        row(GROUP, f"peak memory, generating {PROMPT}+{NEW}", "MB", runner.name, rss)
-        del runner
+        log("GPT-2: loading a peer")
+        measures.append(PeerMeasure(make(), lengths))
+    # Repeats go round all runtimes in turn, so that a change in the machine's load touches each of them alike.
+    results = {measure.name: {} for measure in measures}
+    for repeat in range(args.repeats):
+        for measure in measures:
+            log(f"GPT-2: {measure.name}, repeat {repeat + 1} of {args.repeats}")
+            time.sleep(0.5)  # lets the previous runtime's worker threads stop spinning
+            measure.measure(results[measure.name])
+    for measure in measures:
+        for workload, values in results[measure.name].items():
+            unit = "tok/s" if workload.startswith("decode") else "ms"
+            note = "one load, warm page cache" if workload.startswith("load") and len(values) == 1 else ""
+            row(GROUP, workload, unit, measure.name, values, note)
+    for measure in measures:
+        rss, note = measure.peak_memory()
+        row(GROUP, f"peak memory, generating {PROMPT}+{NEW}", "MB", measure.name, rss, note)
 
 
 if __name__ == "__main__":

@@ -57,9 +57,10 @@ final class ThreadPool: @unchecked Sendable {  // `parts` and `body` are publish
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let wake = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
 
-    /// Spin iterations (each a pause of some tens of cycles) before an idle worker sleeps: some tens of µs, longer
-    /// than the gap between the matrix-vector products of one decode step.
-    private static let spinLimit = 20_000
+    /// Spin iterations (each a pause of some tens of cycles) before an idle worker sleeps: about 50 µs, longer than
+    /// the gaps between the parallel loops of a decode step, short enough not to hold a core that BLAS's own
+    /// threads need during a prompt's matrix products.
+    private static let spinLimit = 4_000
     /// Spin iterations of a caller waiting for a claimed part before it yields its core (the worker running that
     /// part may be waiting for one when the machine is busy).
     private static let waitSpins = 2_000
