@@ -19,4 +19,9 @@ fi
     "accelerate==1.15.0" \
     "numpy==2.4.6" \
     "ctranslate2==4.8.5"
+# llama.cpp, the peer of the GGUF benchmark rows (Tools/bench_quantized.py). PyPI has only its source: pip builds it
+# with gcc and a cmake it fetches from PyPI, about an hour on 2 busy cores, so only when it is missing.
+if ! "$venv/bin/python" -c "import llama_cpp" 2>/dev/null; then
+    "$venv/bin/pip" install --quiet "llama-cpp-python==0.3.36" "diskcache==5.6.3"
+fi
 echo "reference stack ready: $venv/bin/python" >&2
