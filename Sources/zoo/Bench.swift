@@ -37,6 +37,14 @@ struct Bench: ParsableCommand {
 
     @OptionGroup var zooOptions: ZooOptions
 
+    func validate() throws {
+        guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
+        guard promptTokens >= 1 && newTokens >= 0 else {
+            throw ValidationError("--prompt-tokens must be at least 1 and --new-tokens not negative")
+        }
+        guard batch >= 1 && length >= 1 else { throw ValidationError("--batch and --length must be at least 1") }
+    }
+
     func run() throws {
         try reportingErrors {
             let stored = try zooOptions.zoo.model(named: name)
@@ -48,7 +56,7 @@ struct Bench: ParsableCommand {
             if let model = loaded.model as? any CausalLanguageModel {
                 try Terminal.json(try decoderFigures(stored, model))
             } else if let model = loaded.model as? any MaskedLanguageModel {
-                try Terminal.json(["forward_ms": encoderTimes(model)])
+                try Terminal.json(["forward_ms": try encoderTimes(model)])
             } else {
                 throw ZooError("\(name) is neither a decoder nor a masked language model")
             }
@@ -104,7 +112,10 @@ struct Bench: ParsableCommand {
         return best
     }
 
-    func encoderTimes(_ model: any MaskedLanguageModel) -> [Double] {
+    func encoderTimes(_ model: any MaskedLanguageModel) throws -> [Double] {
+        guard length <= model.maxSequenceLength else {
+            throw ZooError("--length \(length) exceeds the \(model.maxSequenceLength) tokens \(name) takes")
+        }
         let ids = (0..<batch).map { b in promptIDs(length, vocabulary: model.vocabularySize).map { ($0 + b) % model.vocabularySize } }
         let input = EncoderInput(sequences: ids, padding: model.paddingTokenID)
         return (0..<repeats).map { _ in
@@ -116,7 +127,9 @@ struct Bench: ParsableCommand {
 
     func tokenizerSpeeds(_ stored: StoredModel, file: String) throws -> [Double] {
         let tokenizer = try stored.tokenizer()
-        let text = try String(contentsOfFile: file, encoding: .utf8)
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+            throw ZooError(path: file, "cannot be read as UTF-8 text")
+        }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let megabytes = Double(text.utf8.count) / 1_000_000
         return (0..<repeats).map { _ in
