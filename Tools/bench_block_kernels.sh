@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds Tools/bench_block_kernels.c against the block kernels Zoo runs (Sources/CZooKernels) and prints their
-# matrix-vector speed for SmolLM2-135M's shapes. Takes a minute or two; needs clang (the Swift toolchain's) or gcc.
+# matrix-vector speed for SmolLM2-135M's shapes. A few minutes (the portable path is slow); needs clang or gcc.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="$root/Tools/.cache/bench_block_kernels"
