@@ -109,7 +109,7 @@ class ZooRunner:
         results.setdefault("load to first token", []).extend(figures["load_ms"])
         for length in self.lengths:
             figures = zoo_json(self.zoo, "bench", self.model, "--prompt-tokens", str(length), "--new-tokens", "0",
-                               "--repeats", "1")
+                               "--repeats", "1", "--skip-load")
             results.setdefault(f"prompt {length}", []).extend(figures["prompt_ms"])
 
     def peak_memory(self):

@@ -32,6 +32,9 @@ struct Bench: ParsableCommand {
     @Option(help: "Encode this text file line by line with the model's tokenizer instead of running the model.")
     var tokenize: String?
 
+    @Flag(help: "Skip the load-to-first-token measure (decoder).")
+    var skipLoad = false
+
     @Option(help: "Times to repeat each measure.")
     var repeats = 3
 
@@ -76,19 +79,20 @@ struct Bench: ParsableCommand {
 
     func decoderFigures(_ stored: StoredModel, _ model: any CausalLanguageModel) throws -> DecoderFigures {
         let prompt = promptIDs(promptTokens, vocabulary: model.vocabularySize)
-        guard prompt.count + newTokens + 1 <= model.contextLength else {
-            throw ZooError("\(promptTokens) + \(newTokens + 1) tokens exceed the context of \(model.contextLength)")
+        // The prompt's positions, then one per decoded token (the last token chosen is never run).
+        guard prompt.count + newTokens <= model.contextLength else {
+            throw ZooError("\(promptTokens) + \(newTokens) tokens exceed the context of \(model.contextLength)")
         }
         var figures = DecoderFigures()
-        for _ in 0..<repeats {
+        for _ in 0..<(skipLoad ? 0 : repeats) {
             let start = now()
             let reloaded = try stored.load().model as! any CausalLanguageModel
-            let cache = reloaded.makeCache(capacity: prompt.count + 1)
+            let cache = reloaded.makeCache(capacity: prompt.count)
             _ = reloaded.forward(prompt, cache: cache, allPositions: false)
             figures.load_ms.append((now() - start) * 1000)
         }
         for _ in 0..<repeats {
-            let cache = model.makeCache(capacity: prompt.count + newTokens + 1)
+            let cache = model.makeCache(capacity: prompt.count + newTokens)
             let start = now()
             var logits = model.forward(prompt, cache: cache, allPositions: false)
             figures.prompt_ms.append((now() - start) * 1000)
