@@ -20,8 +20,12 @@ let package = Package(
         // exposes them as functions.
         .target(name: "CZooHDF5", dependencies: ["CHDF5"]),
 
+        // Float32 kernels in C, each with AVX-512 / AVX2 / baseline versions chosen at run time.
+        .target(name: "CZooFloat", linkerSettings: [.linkedLibrary("m")]),
+        // Block-type (quantized) kernels in C, each with AVX-512 / AVX2 / portable versions chosen at run time.
+        .target(name: "CZooKernels"),
         // Tensors, memory-mapped storage and the numeric kernels (BLAS-backed).
-        .target(name: "ZooTensor", dependencies: ["COpenBLAS"]),
+        .target(name: "ZooTensor", dependencies: ["COpenBLAS", "CZooFloat", "CZooKernels"]),
         // Checkpoint formats: the zoo format (config.json + weights.h5 + manifest) and the readers of imports.
         .target(name: "ZooFormats", dependencies: [
             "ZooTensor", "CZooHDF5",
@@ -43,7 +47,7 @@ let package = Package(
         .target(name: "ZooFuzzing", dependencies: ["Zoo"]),
         .executableTarget(name: "zoo-fuzz", dependencies: ["ZooFuzzing"]),
 
-        .testTarget(name: "ZooTensorTests", dependencies: ["ZooTensor"]),
+        .testTarget(name: "ZooTensorTests", dependencies: ["ZooTensor", "CZooKernels"]),
         .testTarget(name: "ZooFormatsTests", dependencies: ["ZooFormats"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ZooTokenizersTests", dependencies: ["ZooTokenizers"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ZooTests", dependencies: ["Zoo"], resources: [.copy("Fixtures")]),

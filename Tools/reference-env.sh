@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Creates the pinned Python reference stack (transformers, torch, tokenizers, safetensors, h5py, and gguf with
-# accelerate, which transformers needs to read GGUF files) in Tools/.venv.
+# accelerate, which transformers needs to read GGUF files), and CTranslate2 as a benchmark peer, in Tools/.venv.
 # Only the fixture generators and benchmarks use it; the Swift package and its tests never need Python.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -19,5 +19,11 @@ fi
     "accelerate==1.15.0" \
     "numpy==2.4.6" \
     "gensim==4.4.0" \
-    "pyarrow==26.0.1"
+    "pyarrow==26.0.1" \
+    "ctranslate2==4.8.5"
+# llama.cpp, the peer of the GGUF benchmark rows (Tools/bench_quantized.py). PyPI has only its source: pip builds it
+# with gcc and a cmake it fetches from PyPI, about an hour on 2 busy cores, so only when it is missing.
+if ! "$venv/bin/python" -c "import llama_cpp" 2>/dev/null; then
+    "$venv/bin/pip" install --quiet "llama-cpp-python==0.3.36" "diskcache==5.6.3"
+fi
 echo "reference stack ready: $venv/bin/python" >&2

@@ -13,8 +13,11 @@ struct Convert: ParsableCommand {
     @Option(help: "The model's name in the zoo.")
     var name: String
 
-    @Option(help: "Stored element type of every tensor: f32, f16 or bf16 (default: the source's; quantized tensors stay quantized).")
+    @Option(help: "Stored element type: f32, f16 or bf16 for every tensor; int8 (= q8_0), q4_0 or q4_1 quantizes the matrices to GGML blocks and keeps norms and biases in float32 (default: the source's; quantized tensors stay quantized).")
     var dtype: String?
+
+    /// The block types `--dtype` accepts, by name: int8 is GGML's Q8_0 (32 int8 values and one float16 scale).
+    static let blockTypes: [String: DType] = ["int8": .q8_0, "q8_0": .q8_0, "q4_0": .q4_0, "q4_1": .q4_1]
 
     @Option(help: "A note kept with the model and shown by `zoo info`.")
     var description: String?
@@ -34,8 +37,8 @@ struct Convert: ParsableCommand {
         try reportingErrors {
             var dtypeValue: DType?
             if let dtype {
-                guard let parsed = DType(name: dtype) else {
-                    throw ValidationError("--dtype must be f32, f16 or bf16, not \"\(dtype)\"")
+                guard let parsed = DType(name: dtype) ?? Self.blockTypes[dtype.lowercased()] else {
+                    throw ValidationError("--dtype must be f32, f16, bf16, int8, q8_0, q4_0 or q4_1, not \"\(dtype)\"")
                 }
                 dtypeValue = parsed
             }

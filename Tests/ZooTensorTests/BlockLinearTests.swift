@@ -1,3 +1,4 @@
+import CZooKernels
 import Foundation
 import Testing
 import ZooTensor
@@ -64,38 +65,99 @@ func quantizedWeight(_ outputs: Int, _ inputs: Int, _ type: DType) -> Tensor {
         #expect(weight.byteCount > 256 * 1024)
         for rows in [1, 4] { expectMatchesDecodedWeight(rows: rows, weight: weight) }
     }
+}
 
-    /// Decode-shaped matrix-vector speed in GB/s of weight bytes read, for the shapes of SmolLM2-135M: "hot" runs one
-    /// weight again and again (it may stay in cache), "cold" cycles through 300 MB of copies, as a decoding model
-    /// reads its weights. Runs with ZOO_BENCHMARK=1, in a release build:
-    /// `ZOO_BENCHMARK=1 swift test -c release -Xswiftc -enable-testing --filter decodeSpeed`.
-    @Test(.enabled(if: ProcessInfo.processInfo.environment["ZOO_BENCHMARK"] == "1"))
-    func decodeSpeed() {
-        for (outputs, inputs) in [(576, 1536), (1536, 576), (49152, 576)] {
-            let x = Tensor(shape: [1, inputs], values: values(inputs, seed: 1))
-            let source = Tensor(shape: [outputs, inputs], values: values(outputs * inputs, seed: 2))
-            var line = "\(outputs)×\(inputs):"
-            for type in [DType.float32, .q8_0, .q4_1] {
-                let weight = source.converted(to: type)
-                let copies = (0..<max(2, 300_000_000 / weight.byteCount)).map { _ in
-                    let storage = Storage(byteCount: weight.byteCount)
-                    storage.base.copyMemory(from: weight.rawPointer, byteCount: weight.byteCount)
-                    return Tensor(shape: weight.shape, dtype: type, storage: storage)
-                }
-                var hot = Double.infinity, cold = Double.infinity
-                for _ in 0..<7 {
-                    var start = Date()
-                    for _ in copies { _ = linear(x, weight: weight) }
-                    hot = min(hot, Date().timeIntervalSince(start) / Double(copies.count))
-                    start = Date()
-                    for copy in copies { _ = linear(x, weight: copy) }
-                    cold = min(cold, Date().timeIntervalSince(start) / Double(copies.count))
-                }
-                let gigabytes = Double(weight.byteCount) / 1e9
-                line += String(format: "  %@ hot %.1f, cold %.1f GB/s (%.0f, %.0f µs)", type.rawValue,
-                               gigabytes / hot, gigabytes / cold, hot * 1e6, cold * 1e6)
+/// Every instruction-set version of the C block kernels (portable, AVX2, AVX-512: those this CPU runs) against the
+/// straightforward reference: each block dequantized by the formula of Formats/zoo-checkpoint-v1.md 3.4.1, written
+/// out here in Swift, then a dot product summed in Double.
+@Suite struct BlockKernelInstructionSetTests {
+    static let instructionSets: [zoo_isa] = {
+        let best = zoo_kernels_isa()
+        let all = [ZOO_ISA_PORTABLE, ZOO_ISA_AVX2, ZOO_ISA_AVX512]
+        let usable = all.filter { $0.rawValue <= best.rawValue }
+        if usable.count < all.count {
+            FileHandle.standardError.write(Data("BlockKernelInstructionSetTests: this CPU (or ZOO_KERNELS_ISA) runs only \(usable.map(\.rawValue)) of 0 portable, 1 AVX2, 2 AVX-512: the others are not tested here\n".utf8))
+        }
+        return usable
+    }()
+
+    /// The block's 32 elements by the format's definition: d·q, d·(n − 8), d·n + m.
+    static func referenceDecode(_ block: UnsafeRawPointer, _ type: DType) -> [Float] {
+        func half(_ offset: Int) -> Float { Float(block.loadUnaligned(fromByteOffset: offset, as: Float16.self)) }
+        func nibble(_ base: Int, _ i: Int) -> Float {
+            let byte = block.load(fromByteOffset: base + i % 16, as: UInt8.self)
+            return Float(i < 16 ? byte & 0x0F : byte >> 4)
+        }
+        let d = half(0)
+        return (0..<32).map { i in
+            switch type {
+            case .q8_0: d * Float(block.load(fromByteOffset: 2 + i, as: Int8.self))
+            case .q4_0: d * (nibble(2, i) - 8)
+            case .q4_1: d * nibble(4, i) + half(2)
+            case .float32, .float16, .bfloat16: .nan
             }
-            print(line)
+        }
+    }
+
+    static func referenceRows(_ weight: Tensor) -> [[Float]] {
+        let outputs = weight.shape[0], blocks = weight.shape[1] / 32, size = weight.dtype.blockByteSize
+        return (0..<outputs).map { r in
+            (0..<blocks).flatMap { b in referenceDecode(weight.rawPointer + (r * blocks + b) * size, weight.dtype) }
+        }
+    }
+
+    /// 37 rows of 7 blocks (an odd count: the unrolled loops' tail runs too), products added to a non-zero `y`.
+    /// Tolerance: 1e-6 · Σᵢ |xᵢ wᵢ| + 1e-6 · |y₀|, float32 rounding in another summation order of 224 products
+    /// (each step rounds by at most 2⁻²⁴ of the running magnitude).
+    @Test(arguments: DType.quantized)
+    func matrixVectorProductMatchesTheReference(type: DType) {
+        let weight = randomBlocks(37, 224, type, seed: 11)
+        let rows = Self.referenceRows(weight)
+        let x = values(224, seed: 12)
+        let initial = values(37, seed: 13)
+        for isa in Self.instructionSets {
+            var y = initial
+            // Two ranges of rows, as the threads split them.
+            x.withUnsafeBufferPointer { x in
+                y.withUnsafeMutableBufferPointer { y in
+                    for (first, end) in [(0, 20), (20, 37)] {
+                        zoo_block_matvec_isa(isa, weight.dtype.blockKernelTypeForTests, weight.rawPointer,
+                                             type.byteCount(elements: 224), 7, x.baseAddress!, y.baseAddress!,
+                                             Int32(first), Int32(end))
+                    }
+                }
+            }
+            for r in 0..<37 {
+                let exact = zip(rows[r], x).reduce(0.0) { $0 + Double($1.0) * Double($1.1) } + Double(initial[r])
+                let magnitude = zip(rows[r], x).reduce(0.0) { $0 + abs(Double($1.0) * Double($1.1)) }
+                let difference = abs(Double(y[r]) - exact)
+                #expect(difference <= 1e-6 * magnitude + 1e-6 * abs(Double(initial[r])),
+                        "\(type.rawValue) isa \(isa.rawValue) row \(r): \(y[r]) vs \(exact)")
+            }
+        }
+    }
+
+    /// Decoding is exact: every element equals the format's formula bit for bit.
+    @Test(arguments: DType.quantized)
+    func decodingMatchesTheFormatExactly(type: DType) {
+        let weight = randomBlocks(3, 96, type, seed: 14)
+        let expected = Self.referenceRows(weight).flatMap { $0 }
+        for isa in Self.instructionSets {
+            var decoded = [Float](repeating: .nan, count: expected.count)
+            decoded.withUnsafeMutableBufferPointer { out in
+                zoo_block_decode_isa(isa, type.blockKernelTypeForTests, weight.rawPointer, 9, out.baseAddress!)
+            }
+            #expect(decoded.map(\.bitPattern) == expected.map(\.bitPattern), "\(type.rawValue) isa \(isa.rawValue)")
+        }
+    }
+}
+
+extension DType {
+    var blockKernelTypeForTests: zoo_block_type {
+        switch self {
+        case .q8_0: ZOO_BLOCK_Q8_0
+        case .q4_0: ZOO_BLOCK_Q4_0
+        default: ZOO_BLOCK_Q4_1
         }
     }
 }

@@ -63,9 +63,11 @@ struct ImportPlan {
     }
 
     /// The element type each tensor is stored in, by canonical name, and the model's `dtype` for its metadata: the
-    /// block type holding most elements when some tensors keep blocks, else the float type. With `dtype`, every
-    /// tensor is converted to it. Without, a quantized tensor keeps its blocks and the others take the float type
-    /// they share, float32 when they mix types.
+    /// block type holding most elements when some tensors keep blocks, else the float type. With a float `dtype`,
+    /// every tensor is converted to it. With a block type, every matrix (two or more dimensions, the last a multiple
+    /// of 32: the linear weights and the embedding tables) is quantized to it and the vectors (norms, biases) are
+    /// stored in float32, as llama.cpp's quantizer does. Without, a quantized tensor keeps its blocks and the others
+    /// take the float type they share, float32 when they mix types.
     func storedTypes(converting dtype: DType?) -> (types: [String: DType], predominant: DType) {
         let sourceTypes = entries.map { (entry: $0, type: checkpoint.dtype(of: $0.source) ?? .float32) }
         let floatTypes = Set(sourceTypes.map(\.type).filter { !$0.isQuantized })
@@ -73,13 +75,18 @@ struct ImportPlan {
         var types: [String: DType] = [:]
         var blockElements: [DType: Int] = [:]
         for (entry, type) in sourceTypes {
-            let stored = dtype ?? (type.isQuantized && entry.transform == .none ? type : floatType)
+            let stored = dtype.map { $0.isQuantized && !Self.quantizes(entry.shape, to: $0) ? .float32 : $0 }
+                ?? (type.isQuantized && entry.transform == .none ? type : floatType)
             types[entry.canonical] = stored
             if stored.isQuantized { blockElements[stored, default: 0] += entry.shape.reduce(1, *) }
         }
         let predominant = blockElements.max { $0.value != $1.value ? $0.value < $1.value : $0.key.rawValue > $1.key.rawValue }
         return (types, predominant?.key ?? dtype ?? floatType)
     }
+
+    /// Whether a conversion to the block type `type` quantizes a tensor of `shape`: matrices whose rows are whole
+    /// blocks.
+    static func quantizes(_ shape: [Int], to type: DType) -> Bool { shape.count >= 2 && type.holds(shape: shape) }
 
     /// Writes every tensor, in canonical-name order, in its type of `types`.
     func write(to url: URL, types: [String: DType], progress: (Int, Int) throws -> Void) throws {

@@ -120,7 +120,8 @@ public struct GPT2: Architecture {
     }
 }
 
-/// A GPT-2 ready to run, its weights in float32.
+/// A GPT-2 ready to run: the matrices in their stored type (float16, bfloat16 and block weights are computed with
+/// as they are, never expanded), norms and biases in float32.
 final class GPT2Model: CausalLanguageModel {
     struct Block {
         let norm1Weight, norm1Bias, qkvWeight, qkvBias, outWeight, outBias: Tensor
@@ -138,20 +139,21 @@ final class GPT2Model: CausalLanguageModel {
     init(_ architecture: GPT2, weights: any WeightStore) throws {
         self.architecture = architecture
         func load(_ name: String) throws -> Tensor { try weights.tensor(name).float32() }
-        tokenEmbedding = try load("token_embedding.weight")
-        positionEmbedding = try load("position_embedding.weight")
+        func matrix(_ name: String) throws -> Tensor { try weights.tensor(name) }
+        tokenEmbedding = try matrix("token_embedding.weight")
+        positionEmbedding = try matrix("position_embedding.weight")
         finalNormWeight = try load("final_norm.weight")
         finalNormBias = try load("final_norm.bias")
-        outputHead = architecture.tied ? tokenEmbedding : try load("lm_head.weight")
+        outputHead = architecture.tied ? tokenEmbedding : try matrix("lm_head.weight")
         blocks = try (0..<architecture.config.n_layer).map { i in
             let p = "blocks.\(i)."
             return Block(
                 norm1Weight: try load(p + "norm1.weight"), norm1Bias: try load(p + "norm1.bias"),
-                qkvWeight: try load(p + "attn.qkv.weight"), qkvBias: try load(p + "attn.qkv.bias"),
-                outWeight: try load(p + "attn.out.weight"), outBias: try load(p + "attn.out.bias"),
+                qkvWeight: try matrix(p + "attn.qkv.weight"), qkvBias: try load(p + "attn.qkv.bias"),
+                outWeight: try matrix(p + "attn.out.weight"), outBias: try load(p + "attn.out.bias"),
                 norm2Weight: try load(p + "norm2.weight"), norm2Bias: try load(p + "norm2.bias"),
-                upWeight: try load(p + "mlp.up.weight"), upBias: try load(p + "mlp.up.bias"),
-                downWeight: try load(p + "mlp.down.weight"), downBias: try load(p + "mlp.down.bias"))
+                upWeight: try matrix(p + "mlp.up.weight"), upBias: try load(p + "mlp.up.bias"),
+                downWeight: try matrix(p + "mlp.down.weight"), downBias: try load(p + "mlp.down.bias"))
         }
     }
 

@@ -187,11 +187,9 @@ final class LlamaModel: CausalLanguageModel {
     init(_ architecture: Llama, weights: any WeightStore) throws {
         self.architecture = architecture
         func load(_ name: String) throws -> Tensor { try weights.tensor(name).float32() }
-        /// Block-quantized matrices stay quantized: `linear` and `embeddingLookup` compute with their blocks.
-        func matrix(_ name: String) throws -> Tensor {
-            let tensor = try weights.tensor(name)
-            return tensor.dtype.isQuantized ? tensor : tensor.float32()
-        }
+        /// Matrices stay in their stored type (float16, bfloat16 or blocks): `linear` and `embeddingLookup` compute
+        /// with them as they are.
+        func matrix(_ name: String) throws -> Tensor { try weights.tensor(name) }
         func bias(_ name: String, _ present: Bool) throws -> Tensor? { present ? try load(name) : nil }
         tokenEmbedding = try matrix("token_embedding.weight")
         finalNorm = try load("final_norm.weight")

@@ -37,6 +37,11 @@ public func causalSelfAttention(
     }
     let total = start + n
     let output = Tensor(zeros: [n, width])
+    if n == 1 {
+        singleQueryAttention(q: q, keys: keyCache, values: valueCache, length: total, keyValueWidth: width,
+                             heads: heads, group: 1, headDim: headDim, scale: scale, into: output.mutableData)
+        return output
+    }
     let scores = Tensor(zeros: [n, total])
     let s = scores.mutableData
     for h in 0..<heads {

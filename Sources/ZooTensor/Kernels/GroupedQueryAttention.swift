@@ -27,6 +27,11 @@ public func groupedQueryAttention(
     let total = start + n
     let group = heads / keyValueHeads
     let output = Tensor(zeros: [n, width])
+    if n == 1 {
+        singleQueryAttention(q: q, keys: keyCache, values: valueCache, length: total, keyValueWidth: keyValueWidth,
+                             heads: heads, group: group, headDim: headDim, scale: scale, into: output.mutableData)
+        return output
+    }
     let scores = Tensor(zeros: [n, total])
     let s = scores.mutableData
     for h in 0..<heads {

@@ -1,26 +1,17 @@
+import CZooFloat
+
 /// Layer normalisation over the last dimension of `x` ([n, d]): (x − mean) / sqrt(var + eps) · weight + bias,
-/// with the biased variance, as torch.nn.LayerNorm computes it.
+/// with the biased variance, as torch.nn.LayerNorm computes it. Rows are split across the cores when there are many.
 public func layerNorm(_ x: Tensor, weight: Tensor, bias: Tensor?, epsilon: Float) -> Tensor {
     let width = x.shape[x.shape.count - 1]
     let rows = x.count / width
     precondition(weight.shape == [width], "layer norm: weight \(weight.shape) does not fit width \(width)")
+    precondition(bias.map { $0.shape == [width] } ?? true, "layer norm: bias does not fit width \(width)")
     let result = Tensor(zeros: x.shape)
     let input = x.data, out = result.mutableData, gamma = weight.data
     let beta = bias?.data
-    for r in 0..<rows {
-        let row = input + r * width, target = out + r * width
-        var sum: Float = 0
-        for i in 0..<width { sum += row[i] }
-        let mean = sum / Float(width)
-        var squares: Float = 0
-        for i in 0..<width {
-            let centered = row[i] - mean
-            squares += centered * centered
-        }
-        let inverse = 1 / (squares / Float(width) + epsilon).squareRoot()
-        for i in 0..<width {
-            target[i] = (row[i] - mean) * inverse * gamma[i] + (beta?[i] ?? 0)
-        }
+    Parallel.forRanges(rows, minimum: max(1, 32_768 / width)) { range in
+        for r in range { zoo_layer_norm(input + r * width, gamma, beta, epsilon, width, out + r * width) }
     }
     return result
 }

@@ -3,10 +3,10 @@ import Dispatch
 
 /// `x · weightᵀ + bias` for `x` of shape [n, in] and `weight` of shape [out, in] (PyTorch's Linear layout).
 ///
-/// A float32 weight goes to BLAS: a matrix-vector product for one row, a matrix product otherwise. Any other weight
-/// type is never expanded whole: one row of a block-type weight runs the fused dequantize-dot kernel (`BlockDot`),
-/// split across the cores; otherwise tiles of weight rows are decoded into a small float32 buffer, one BLAS matrix
-/// product each.
+/// One row against a float weight (float32, float16, bfloat16) runs `floatVectorProduct`. Otherwise a float32
+/// weight goes to BLAS as a matrix product. Any other weight type is never expanded whole: one row of a block-type
+/// weight runs the fused dequantize-dot kernel (`blockVectorProduct`), split across the cores; otherwise tiles of
+/// weight rows are decoded into a small float32 buffer, one BLAS matrix product each.
 public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
     precondition(x.shape.count == 2 && weight.shape.count == 2 && x.shape[1] == weight.shape[1],
                  "linear: input \(x.shape) does not fit weight \(weight.shape)")
@@ -18,7 +18,9 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
         for r in 0..<rows { (out + r * outputs).update(from: bias.data, count: outputs) }
     }
     let beta: Float = bias == nil ? 0 : 1
-    if weight.dtype == .float32 {
+    if rows == 1 && !weight.dtype.isQuantized {
+        floatVectorProduct(x.data, weight, out)
+    } else if weight.dtype == .float32 {
         floatProduct(x.data, weight.data, rows: rows, inputs: inputs, outputs: outputs, beta: beta, out)
     } else if rows == 1 && weight.dtype.isQuantized {
         blockVectorProduct(x.data, weight, out)
@@ -38,24 +40,6 @@ private func floatProduct(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, 
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(outputs), Int32(inputs), 1,
                     x, Int32(inputs), w, Int32(inputs), beta, out, Int32(outputStride ?? outputs))
     }
-}
-
-/// Weights smaller than this run on one core: below it, waking a second one costs more than it saves.
-private let parallelWeightBytes = 256 * 1024
-
-/// One input row against block-type weight rows, adding to `out` (which holds the bias or zeros).
-private func blockVectorProduct(_ x: UnsafePointer<Float>, _ weight: Tensor, _ out: UnsafeMutablePointer<Float>) {
-    let outputs = weight.shape[0], inputs = weight.shape[1]
-    let dot = BlockDot(type: weight.dtype, x: x, inputs: inputs)
-    let rowBytes = weight.dtype.byteCount(elements: inputs)
-    let products = Tensor(zeros: [outputs])
-    let parts = weight.byteCount >= parallelWeightBytes ? 2 : 1
-    DispatchQueue.concurrentPerform(iterations: parts) { part in
-        let first = outputs * part / parts, end = outputs * (part + 1) / parts
-        dot.run(weight.rawPointer, rowBytes: rowBytes, first: first, count: end - first, into: products.mutableData)
-    }
-    let sums = products.data
-    for o in 0..<outputs { out[o] += sums[o] }
 }
 
 /// Elements of float32 weight decoded at a time: 1 MiB, which stays in a second-level cache of 2 MiB and is large

@@ -1,18 +1,9 @@
-import Foundation
+import CZooFloat
 
 /// Softmax over `count` values in place, subtracting the maximum first so that large logits do not overflow.
-/// Entries of −∞ (masked positions) come out as 0.
+/// Entries of −∞ (masked positions) come out as 0. (A SIMD kernel: its exponential is within 2 float32 ulps.)
 public func softmaxInPlace(_ values: UnsafeMutablePointer<Float>, count: Int) {
-    var maximum = -Float.infinity
-    for i in 0..<count { maximum = max(maximum, values[i]) }
-    var sum: Float = 0
-    for i in 0..<count {
-        let e = expf(values[i] - maximum)
-        values[i] = e
-        sum += e
-    }
-    let inverse = 1 / sum
-    for i in 0..<count { values[i] *= inverse }
+    zoo_softmax(values, count)
 }
 
 /// Softmax over the last dimension of a float32 tensor, in place.

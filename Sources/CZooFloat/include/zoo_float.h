@@ -1,0 +1,46 @@
+#ifndef ZOO_FLOAT_H
+#define ZOO_FLOAT_H
+
+// Float32 kernels of the decode and encoder paths, written in C so that the AVX-512 / AVX2 versions can be
+// chosen at run time (`__builtin_cpu_supports`): the package builds for the baseline x86-64 and uses the wider
+// vectors only on a CPU that has them.
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+/// A pause hint for spin-wait loops (lets the sibling hyperthread run, saves power).
+static inline void zoo_cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
+/// Which vector width the kernels below run with on this CPU: "avx512", "avx2" or "baseline".
+const char *zoo_simd_name(void);
+
+/// out[r] += Σ_i w[r·stride + i] · x[i] for r in 0..<rows: the decode-time matrix-vector product over weight rows
+/// stored as float32, float16 (IEEE half) or bfloat16, read once and never expanded in memory.
+void zoo_matvec_f32(const float *w, size_t stride, const float *x, size_t n, float *out, size_t rows);
+void zoo_matvec_f16(const uint16_t *w, size_t stride, const float *x, size_t n, float *out, size_t rows);
+void zoo_matvec_bf16(const uint16_t *w, size_t stride, const float *x, size_t n, float *out, size_t rows);
+
+/// Activations in place: GPT-2's tanh GELU, the exact (erf) GELU, and x · sigmoid(k·x) (SiLU for k = 1).
+void zoo_gelu_tanh(float *x, size_t n);
+void zoo_gelu_erf(float *x, size_t n);
+void zoo_silu(float *x, size_t n, float k);
+
+/// Softmax of n values in place (−∞ entries become 0).
+void zoo_softmax(float *x, size_t n);
+
+/// Layer normalisation of one row of n values into out; beta may be NULL.
+void zoo_layer_norm(const float *x, const float *gamma, const float *beta, float epsilon, size_t n, float *out);
+
+/// One query of one attention head over `length` cached positions whose keys and values are rows `stride` floats
+/// apart: out[0..<dim] = softmax(scale · q·Kᵀ) · V. `scores` is scratch for `length` floats.
+void zoo_attend_one(const float *q, const float *keys, const float *values, size_t length, size_t stride, size_t dim,
+                    float scale, float *scores, float *out);
+
+#endif

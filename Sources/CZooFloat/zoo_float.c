@@ -1,0 +1,123 @@
+#include "zoo_float.h"
+
+#pragma clang diagnostic ignored "-Wpsabi"  // the 16-lane helpers are always inlined: no ABI crosses a call
+
+typedef float v16f __attribute__((vector_size(64)));
+typedef int32_t v16i __attribute__((vector_size(64)));
+typedef uint16_t v16u16 __attribute__((vector_size(32)));
+typedef _Float16 v16f16 __attribute__((vector_size(32)));
+#define splat(s) ((v16f){0} + (s))
+
+static float zoo_bf16_to_float(uint16_t h) {
+    uint32_t bits = (uint32_t)h << 16;
+    float f;
+    __builtin_memcpy(&f, &bits, 4);
+    return f;
+}
+
+static float zoo_f16_to_float(uint16_t h) {
+    uint32_t sign = (uint32_t)(h & 0x8000) << 16, exponent = (h >> 10) & 0x1f, mantissa = h & 0x3ff, bits;
+    if (exponent == 0x1f) {
+        bits = sign | 0x7f800000 | (mantissa << 13);
+    } else if (exponent != 0) {
+        bits = sign | ((exponent + 112) << 23) | (mantissa << 13);
+    } else if (mantissa == 0) {
+        bits = sign;
+    } else {  // subnormal: normalise
+        int shift = __builtin_clz(mantissa) - 21;
+        bits = sign | ((uint32_t)(113 - shift) << 23) | (((mantissa << shift) & 0x3ff) << 13);
+    }
+    float f;
+    __builtin_memcpy(&f, &bits, 4);
+    return f;
+}
+
+#if defined(__x86_64__)
+#define ZOO_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx2,fma,f16c")))
+#define ZOO_NAME(name) name##_avx512
+#define ZOO_HAS_F16C 1
+#include "kernels.inc"
+#undef ZOO_TARGET
+#undef ZOO_NAME
+#undef ZOO_HAS_F16C
+
+#define ZOO_TARGET __attribute__((target("avx2,fma,f16c")))
+#define ZOO_NAME(name) name##_avx2
+#define ZOO_HAS_F16C 1
+#include "kernels.inc"
+#undef ZOO_TARGET
+#undef ZOO_NAME
+#undef ZOO_HAS_F16C
+#endif
+
+#define ZOO_TARGET
+#define ZOO_NAME(name) name##_base
+#define ZOO_HAS_F16C 0
+#include "kernels.inc"
+
+// The widest vectors this CPU runs: 2 for AVX-512, 1 for AVX2 + FMA + F16C, 0 for the baseline. ZOO_SIMD=base
+// or avx2 in the environment caps it (to test the narrower paths on a wider CPU).
+static int zoo_level(void) {
+    static int level = -1;
+    if (level >= 0) return level;
+    int found = 0;
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c")) found = 1;
+    if (found && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+        __builtin_cpu_supports("avx512vl"))
+        found = 2;
+#endif
+    const char *cap = getenv("ZOO_SIMD");
+    if (cap && cap[0] == 'b') found = 0;
+    if (cap && cap[0] == 'a' && found > 1) found = 1;
+    level = found;
+    return level;
+}
+
+const char *zoo_simd_name(void) {
+    static const char *names[] = {"baseline", "avx2", "avx512"};
+    return names[zoo_level()];
+}
+
+#if defined(__x86_64__)
+#define DISPATCH(call)                                      \
+    switch (zoo_level()) {                                  \
+    case 2: call##_avx512 ARGS; return;                     \
+    case 1: call##_avx2 ARGS; return;                       \
+    default: call##_base ARGS; return;                      \
+    }
+#else
+#define DISPATCH(call) call##_base ARGS;
+#endif
+
+#define ARGS (w, stride, x, n, out, rows)
+void zoo_matvec_f32(const float *w, size_t stride, const float *x, size_t n, float *out, size_t rows) {
+    DISPATCH(matvec_f32)
+}
+void zoo_matvec_f16(const uint16_t *w, size_t stride, const float *x, size_t n, float *out, size_t rows) {
+    DISPATCH(matvec_f16)
+}
+void zoo_matvec_bf16(const uint16_t *w, size_t stride, const float *x, size_t n, float *out, size_t rows) {
+    DISPATCH(matvec_bf16)
+}
+#undef ARGS
+#define ARGS (x, n)
+void zoo_gelu_tanh(float *x, size_t n) { DISPATCH(gelu_tanh) }
+void zoo_gelu_erf(float *x, size_t n) { DISPATCH(gelu_erf) }
+void zoo_softmax(float *x, size_t n) { DISPATCH(softmax) }
+#undef ARGS
+#define ARGS (x, n, k)
+void zoo_silu(float *x, size_t n, float k) { DISPATCH(silu) }
+#undef ARGS
+#define ARGS (x, gamma, beta, epsilon, n, out)
+void zoo_layer_norm(const float *x, const float *gamma, const float *beta, float epsilon, size_t n, float *out) {
+    DISPATCH(layer_norm)
+}
+#undef ARGS
+#define ARGS (q, keys, values, length, stride, dim, scale, scores, out)
+void zoo_attend_one(const float *q, const float *keys, const float *values, size_t length, size_t stride, size_t dim,
+                    float scale, float *scores, float *out) {
+    DISPATCH(attend_one)
+}
+#undef ARGS

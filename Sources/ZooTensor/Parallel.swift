@@ -1,0 +1,150 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CZooFloat
+import Foundation
+import Synchronization
+
+/// Runs loops across the cores with a pool of threads that stay alive between calls.
+///
+/// Decode calls a parallel loop about fifty times per token, each a fraction of a millisecond of work, so the pool
+/// is built for a short hand-over: the workers spin for a while after each job before they sleep, and the calling
+/// thread takes parts of the work itself. A call made while another is running (from a worker, or from a second
+/// thread) runs its parts serially on the calling thread.
+///
+/// The number of threads is the `ZOO_THREADS` environment variable, or else the number of online processors.
+public enum Parallel {
+    /// The threads a parallel loop uses, the calling one included.
+    public static var threadCount: Int { ThreadPool.shared.threadCount }
+
+    /// Calls `body(part)` for every part in 0..<parts, concurrently, and returns when all have returned.
+    /// Parts are handed out in order, one at a time, to whichever thread is free.
+    public static func forEach(parts: Int, _ body: (Int) -> Void) {
+        ThreadPool.shared.run(parts: parts, body)
+    }
+
+    /// Splits 0..<count into contiguous ranges and calls `body` on each, concurrently. A range is never shorter
+    /// than `minimum` elements (so small loops run on one thread) and its bounds are multiples of `granularity`
+    /// (except the end of the last one). A few ranges per thread balance the load when a core is busy elsewhere.
+    public static func forRanges(_ count: Int, granularity: Int = 1, minimum: Int = 1, _ body: (Range<Int>) -> Void) {
+        guard count > 0 else { return }
+        let units = (count + granularity - 1) / granularity
+        let minimumUnits = max(1, (minimum + granularity - 1) / granularity)
+        let parts = max(1, min(threadCount * 4, units / minimumUnits))
+        if parts == 1 { return body(0..<count) }
+        forEach(parts: parts) { part in
+            let first = units * part / parts * granularity
+            let end = min(count, units * (part + 1) / parts * granularity)
+            if first < end { body(first..<end) }
+        }
+    }
+}
+
+/// The threads behind `Parallel`. A job is published as a ticket, its generation number in the high 32 bits and its
+/// next unclaimed part in the low ones; a thread claims a part by advancing the ticket with compare-and-swap, which
+/// fails once the generation has moved on, so a worker that wakes late can never run a finished job's closure. The
+/// caller returns when every part has run; it never waits for an idle worker, only for parts already claimed.
+final class ThreadPool: @unchecked Sendable {  // `parts` and `body` are published through `ticket`
+    static let shared = ThreadPool(threads: ThreadPool.configuredThreads())
+
+    let threadCount: Int
+    private let ticket = Atomic<UInt64>(0)
+    private let finished = Atomic<Int>(0)
+    private let sleeping = Atomic<Int>(0)
+    private let running = Atomic<Bool>(false)
+    private var parts = 0
+    private var body: ((Int) -> Void)?
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let wake = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+
+    /// Spin iterations (each a pause of some tens of cycles) before an idle worker sleeps: about 50 µs, longer than
+    /// the gaps between the parallel loops of a decode step, short enough not to hold a core that BLAS's own
+    /// threads need during a prompt's matrix products.
+    private static let spinLimit = 4_000
+    /// Spin iterations of a caller waiting for a claimed part before it yields its core (the worker running that
+    /// part may be waiting for one when the machine is busy).
+    private static let waitSpins = 2_000
+
+    static func configuredThreads() -> Int {
+        if let text = ProcessInfo.processInfo.environment["ZOO_THREADS"], let n = Int(text), n > 0 { return n }
+        return max(1, ProcessInfo.processInfo.activeProcessorCount)
+    }
+
+    init(threads: Int) {
+        threadCount = threads
+        pthread_mutex_init(mutex, nil)
+        pthread_cond_init(wake, nil)
+        for _ in 1..<max(threads, 1) {
+            let thread = Thread { [unowned self] in self.workerLoop() }
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+    }
+
+    func run(parts: Int, _ body: (Int) -> Void) {
+        guard parts > 1, threadCount > 1,
+              running.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
+            for part in 0..<parts { body(part) }
+            return
+        }
+        withoutActuallyEscaping(body) { body in
+            self.body = body
+            self.parts = parts
+            finished.store(0, ordering: .relaxed)
+            let generation = (ticket.load(ordering: .relaxed) >> 32) &+ 1
+            ticket.store(generation << 32, ordering: .sequentiallyConsistent)
+            if sleeping.load(ordering: .sequentiallyConsistent) > 0 {
+                pthread_mutex_lock(mutex)
+                pthread_cond_broadcast(wake)
+                pthread_mutex_unlock(mutex)
+            }
+            takeParts(generation: generation)
+            var spins = 0
+            while finished.load(ordering: .acquiring) < parts {
+                spins += 1
+                if spins < Self.waitSpins { zoo_cpu_relax() } else { sched_yield() }
+            }
+            self.body = nil
+        }
+        running.store(false, ordering: .releasing)
+    }
+
+    /// Runs parts of job `generation` until none is left or the job is over.
+    private func takeParts(generation: UInt64) {
+        var current = ticket.load(ordering: .acquiring)
+        while current >> 32 == generation {
+            let part = Int(current & 0xFFFF_FFFF)
+            if part >= parts { return }
+            let (exchanged, original) = ticket.compareExchange(expected: current, desired: current + 1,
+                                                               ordering: .acquiringAndReleasing)
+            if exchanged {
+                body!(part)
+                finished.add(1, ordering: .releasing)
+                current = ticket.load(ordering: .acquiring)
+            } else {
+                current = original
+            }
+        }
+    }
+
+    private func workerLoop() {
+        var seen: UInt64 = 0
+        while true {
+            var spins = 0
+            while ticket.load(ordering: .acquiring) >> 32 == seen {
+                spins += 1
+                if spins < Self.spinLimit {
+                    zoo_cpu_relax()
+                    continue
+                }
+                pthread_mutex_lock(mutex)
+                sleeping.add(1, ordering: .sequentiallyConsistent)
+                while ticket.load(ordering: .sequentiallyConsistent) >> 32 == seen { pthread_cond_wait(wake, mutex) }
+                sleeping.subtract(1, ordering: .relaxed)
+                pthread_mutex_unlock(mutex)
+            }
+            seen = ticket.load(ordering: .acquiring) >> 32
+            takeParts(generation: seen)
+        }
+    }
+}
