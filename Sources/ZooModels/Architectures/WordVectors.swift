@@ -29,6 +29,10 @@ public struct WordVectors: Architecture {
         name == "vectors" ? .tensor("vectors", .none) : .unknown
     }
 
+    public func exportName(forCanonicalName name: String) -> ExportName? {
+        name == "vectors" ? ExportName("vectors") : nil
+    }
+
     public func makeModel(weights: any WeightStore) throws -> any LanguageModel {
         WordVectorsModel(vectors: try weights.tensor("vectors").float32())
     }
