@@ -110,7 +110,7 @@ import Testing
         expectError(at: missing, mentioning: "no such file") { try Tokenizer.load(file: missing) }
         let noDirectory = directory.appendingPathComponent("absent")
         expectError(at: noDirectory, mentioning: "no such directory") { try Tokenizer.load(directory: noDirectory) }
-        expectError(at: directory, mentioning: "has no tokenizer.json, vocab.json or vocab.txt") {
+        expectError(at: directory, mentioning: "has no tokenizer.json, vocab.json, vocab.txt or words.txt") {
             try Tokenizer.load(directory: directory)
         }
         let file = write("plain.txt", "x")
