@@ -1,0 +1,123 @@
+import Foundation
+import Testing
+import ZooModels
+@testable import Zoo
+
+/// The attention maps Tools/make_attention_fixtures.py recorded with transformers (output_attentions, eager).
+struct AttentionExpectedOutputs: Decodable {
+    struct Case: Decodable {
+        let texts: [String]
+        /// Per sequence, without padding.
+        let input_ids: [[Int]]
+        /// [sequence][layer][head][query][key].
+        let attentions: [[[[[Float]]]]]
+    }
+
+    struct Model: Decodable {
+        let model: String
+        let cases: [Case]
+    }
+
+    let tolerance: Float
+    let models: [Model]
+
+    static let all: AttentionExpectedOutputs = try! JSONDecoder().decode(
+        Self.self, from: Data(contentsOf: fixture("attention.expected.json")))
+
+    static func cases(of name: String) -> [Case] { all.models.first { $0.model == name }!.cases }
+}
+
+/// Every row of every map sums to 1 (a query that sees nothing: 0), within `tolerance`.
+func expectRowsSumToOne(_ maps: AttentionMaps, queries: Int? = nil, tolerance: Float = 1e-5,
+                        sourceLocation: SourceLocation = #_sourceLocation) {
+    for layer in 0..<maps.layers {
+        for head in 0..<maps.heads {
+            for query in 0..<(queries ?? maps.queries) {
+                let sum = (0..<maps.keys).reduce(Float(0)) { $0 + maps[layer, head, query, $1] }
+                #expect(abs(sum - 1) <= tolerance, "layer \(layer) head \(head) row \(query) sums to \(sum)",
+                        sourceLocation: sourceLocation)
+            }
+        }
+    }
+}
+
+/// Zoo's attention maps against transformers' on the tiny fixtures, converted through the zoo as a user would:
+/// every layer and head, max abs difference within the recorded tolerance (1e-5).
+@Suite struct AttentionParityTests {
+    static let decoders = ["tiny-gpt2", "tiny-llama", "tiny-llama-tied-bf16"]
+    static let encoders = ["tiny-bert", "tiny-roberta", "tiny-distilbert"]
+
+    @Test(arguments: decoders)
+    func decoderMapsMatchTransformers(model name: String) throws {
+        let (loaded, folder) = try convertedFixture(name)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let model = try #require(loaded.model as? any AttentionInspectable)
+        let cases = AttentionExpectedOutputs.cases(of: name)
+        #expect(cases.count == 2)
+        for testCase in cases {
+            let ids = testCase.input_ids[0]
+            #expect(loaded.tokenizer.encode(testCase.texts[0]) == ids)
+            let maps = model.selfAttention(ids)
+            let reference = testCase.attentions[0]
+            #expect(maps.layers == reference.count && maps.heads == reference[0].count)
+            #expect(maps.queries == ids.count && maps.keys == ids.count)
+            let difference = maxAbsDifference(maps.values, reference.flatMap { $0.flatMap { $0.flatMap { $0 } } })
+            #expect(difference <= AttentionExpectedOutputs.all.tolerance,
+                    "\(name) \"\(testCase.texts[0])\": max |Δp| = \(difference)")
+            expectRowsSumToOne(maps)
+            // The causal mask: nothing above the diagonal, exactly.
+            for layer in 0..<maps.layers {
+                for head in 0..<maps.heads {
+                    for query in 0..<ids.count {
+                        #expect(((query + 1)..<ids.count).allSatisfy { maps[layer, head, query, $0] == 0 })
+                    }
+                }
+            }
+        }
+    }
+
+    @Test(arguments: encoders)
+    func encoderMapsOfAPaddedBatchMatchTransformers(model name: String) throws {
+        let (loaded, folder) = try convertedFixture(name)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let model = try #require(loaded.model as? any EncoderAttentionInspectable)
+        let testCase = try #require(AttentionExpectedOutputs.cases(of: name).first)
+        let sequences = testCase.input_ids
+        #expect(sequences.count == 2 && sequences[0].count != sequences[1].count, "a batch that needs padding")
+        for (text, ids) in zip(testCase.texts, sequences) { #expect(loaded.tokenizer.encode(text) == ids) }
+        let all = model.attention(EncoderInput(sequences: sequences, padding: model.paddingTokenID))
+        #expect(all.count == 2)
+        for (b, maps) in all.enumerated() {
+            let reference = testCase.attentions[b]
+            let length = sequences.map(\.count).max()!
+            #expect(maps.layers == reference.count && maps.heads == reference[0].count)
+            #expect(maps.queries == length && maps.keys == length)
+            let difference = maxAbsDifference(maps.values, reference.flatMap { $0.flatMap { $0.flatMap { $0 } } })
+            #expect(difference <= AttentionExpectedOutputs.all.tolerance, "\(name) sequence \(b): max |Δp| = \(difference)")
+            expectRowsSumToOne(maps)
+            // Padding keys get nothing.
+            for key in sequences[b].count..<length {
+                #expect((0..<maps.layers).allSatisfy { l in (0..<maps.heads).allSatisfy { h in
+                    (0..<length).allSatisfy { maps[l, h, $0, key] == 0 } } })
+            }
+        }
+        // One sequence alone gives the maps of its unpadded rows and columns.
+        let alone = model.selfAttention(sequences[0])
+        #expect(alone.queries == sequences[0].count)
+        let reference = testCase.attentions[0]
+        let n = sequences[0].count
+        let unpadded = reference.flatMap { $0.flatMap { $0.prefix(n).flatMap { $0.prefix(n) } } }
+        #expect(maxAbsDifference(alone.values, unpadded) <= AttentionExpectedOutputs.all.tolerance)
+    }
+
+    @Test func recordingLeavesTheLogitsAsTheyAre() throws {
+        let (loaded, folder) = try convertedFixture("tiny-gpt2")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let model = try #require(loaded.model as? any CausalLanguageModel & AttentionInspectable)
+        let ids = [5, 17, 42, 99, 3]
+        let before = model.forward(ids, cache: model.makeCache(capacity: 5), allPositions: true).toArray()
+        _ = model.selfAttention(ids)
+        let after = model.forward(ids, cache: model.makeCache(capacity: 5), allPositions: true).toArray()
+        #expect(before == after)
+    }
+}

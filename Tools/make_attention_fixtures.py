@@ -1,0 +1,87 @@
+"""Records the attention probabilities transformers computes (output_attentions, eager attention) with the tiny
+checkpoints already committed under Tests/ZooTests/Fixtures: it reads them, it does not rebuild them.
+
+Run with the reference stack (Tools/reference-env.sh), after make_gpt2_fixtures.py, make_llama_fixtures.py and
+make_encoder_fixtures.py:
+
+    Tools/.venv/bin/python Tools/make_attention_fixtures.py
+
+Writes Tests/ZooTests/Fixtures/attention.expected.json:
+
+    {"tolerance": T, "models": [{"model": NAME, "cases": [{"texts": [...], "input_ids": [[...], ...],
+      "attentions": [[[[[p, ...], ...]]]]}, ...]}, ...]}
+
+where attentions is [sequence][layer][head][query][key]. A decoder's case is one text; an encoder's is a padded
+batch of texts of different lengths (padding on the right, as the tokenizer pads), so that the padding columns show.
+Deterministic: a second run writes the same bytes.
+"""
+import json
+from pathlib import Path
+
+import torch
+from transformers import AutoModel, AutoModelForCausalLM, AutoTokenizer
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "Tests/ZooTests/Fixtures"
+
+# Byte-level tokens of accented letters and an emoji, so the labels' decoding is exercised too.
+DECODER_TEXTS = [
+    "The quick brown fox jumps over the lazy dog.",
+    "Crème brûlée at the café 🙂",
+]
+ENCODER_TEXTS = [
+    "The lighthouse keeper woke before dawn.",
+    "Héllo WORLD!",
+]
+DECODERS = ["tiny-gpt2", "tiny-llama", "tiny-llama-tied-bf16"]
+ENCODERS = ["tiny-bert", "tiny-roberta", "tiny-distilbert"]
+TOLERANCE = 1e-5
+
+
+def load(name, model_class):
+    # float32 whatever the stored dtype, as Zoo computes.
+    return model_class.from_pretrained(FIXTURES / name, dtype=torch.float32, attn_implementation="eager").eval()
+
+
+def rounded(attentions):
+    """[layer] of [batch, heads, q, k] tensors to [batch][layer][head][q][k], 8 decimals (far below tolerance)."""
+    stacked = torch.stack(attentions, dim=1)
+    return [[[[[round(float(v), 8) for v in row] for row in head] for head in layer] for layer in sequence]
+            for sequence in stacked]
+
+
+def decoder_cases(name):
+    model = load(name, AutoModelForCausalLM)
+    tokenizer = AutoTokenizer.from_pretrained(FIXTURES / name)
+    cases = []
+    for text in DECODER_TEXTS:
+        ids = tokenizer(text)["input_ids"]
+        with torch.no_grad():
+            output = model(torch.tensor([ids]), output_attentions=True)
+        cases.append({"texts": [text], "input_ids": [ids], "attentions": rounded(output.attentions)})
+    return cases
+
+
+def encoder_cases(name):
+    model = load(name, AutoModel)
+    tokenizer = AutoTokenizer.from_pretrained(FIXTURES / name)
+    batch = tokenizer(ENCODER_TEXTS, padding=True, return_tensors="pt")
+    inputs = {key: batch[key] for key in ("input_ids", "attention_mask")}
+    with torch.no_grad():
+        output = model(**inputs, output_attentions=True)
+    ids = [[id for id, keep in zip(row, mask) if keep] for row, mask in
+           zip(batch["input_ids"].tolist(), batch["attention_mask"].tolist())]
+    return [{"texts": ENCODER_TEXTS, "input_ids": ids, "attentions": rounded(output.attentions)}]
+
+
+def main():
+    models = [{"model": name, "cases": decoder_cases(name)} for name in DECODERS]
+    models += [{"model": name, "cases": encoder_cases(name)} for name in ENCODERS]
+    expected = {"tolerance": TOLERANCE, "models": models}
+    path = FIXTURES / "attention.expected.json"
+    path.write_text(json.dumps(expected, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {path} ({path.stat().st_size} bytes)")
+
+
+if __name__ == "__main__":
+    main()
