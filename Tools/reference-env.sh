@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Creates the pinned Python reference stack (transformers, torch, tokenizers, safetensors, h5py, and gguf with
-# accelerate, which transformers needs to read GGUF files) in Tools/.venv.
+# accelerate, which transformers needs to read GGUF files; sentencepiece and protobuf, which train and read the
+# SentencePiece model of the unigram fixtures) in Tools/.venv.
 # Only the fixture generators and benchmarks use it; the Swift package and its tests never need Python.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -17,5 +18,7 @@ fi
     "h5py==3.16.0" \
     "gguf==0.19.0" \
     "accelerate==1.15.0" \
-    "numpy==2.4.6"
+    "numpy==2.4.6" \
+    "sentencepiece==0.2.3" \
+    "protobuf==7.36.2"
 echo "reference stack ready: $venv/bin/python" >&2

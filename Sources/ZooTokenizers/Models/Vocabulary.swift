@@ -6,8 +6,10 @@ struct Vocabulary: Sendable {
     let longestTokenLength: Int
 
     /// `entries` may come in any order. When two tokens share an id (Hugging Face then keeps an arbitrary one),
-    /// the id maps back to the one whose bytes sort first, so the choice does not depend on the order.
-    init(entries: [(token: String, id: Int)], source: String) throws {
+    /// the id maps back to the one whose bytes sort first, so the choice does not depend on the order. A token
+    /// given twice keeps its last id. `count` is the size the model reports, by default the number of distinct
+    /// tokens; a unigram model counts its pieces, repeated ones too.
+    init(entries: [(token: String, id: Int)], source: String, count: Int? = nil) throws {
         var ids = ByteStringMap(minimumCapacity: entries.count)
         var tokens: [Int: String] = [:]
         tokens.reserveCapacity(entries.count)
@@ -25,10 +27,11 @@ struct Vocabulary: Sendable {
         self.ids = ids
         self.tokens = tokens
         self.longestTokenLength = longestTokenLength
+        self.count = count ?? ids.count
     }
 
-    /// The number of distinct tokens.
-    var count: Int { ids.count }
+    /// The number of tokens, which added tokens' ids follow.
+    let count: Int
 
     func id(of token: String) -> Int? { ids.value(for: token.utf8) }
 
