@@ -37,6 +37,8 @@ let package = Package(
             "Zoo",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Times tokenizer encoding for Tools/bench_tokenizers.py.
+        .executableTarget(name: "zoo-tokenizer-bench", dependencies: ["ZooTokenizers"], path: "Tools/TokenizerBench"),
 
         .testTarget(name: "ZooTensorTests", dependencies: ["ZooTensor"]),
         .testTarget(name: "ZooFormatsTests", dependencies: ["ZooFormats"], resources: [.copy("Fixtures")]),
