@@ -104,8 +104,23 @@ final class UnigramWordEncoder: WordEncoder {
         token(nil)
     }
 
-    /// Fills `pieces` with the best segmentation of `word`, last piece first.
+    /// Fills `pieces` with the best segmentation of `word`, last piece first. The buffers are moved into locals
+    /// while it runs, which spares the checks of exclusive access to a class's properties.
     private func segment(_ word: UnsafeBufferPointer<UInt8>) {
+        var pieces: [(start: Int, end: Int, id: Int32)] = []
+        var bestScore: [Double] = []
+        var pieceStart: [Int32] = []
+        var pieceID: [Int32] = []
+        swap(&pieces, &self.pieces)
+        swap(&bestScore, &self.bestScore)
+        swap(&pieceStart, &self.pieceStart)
+        swap(&pieceID, &self.pieceID)
+        defer {
+            swap(&pieces, &self.pieces)
+            swap(&bestScore, &self.bestScore)
+            swap(&pieceStart, &self.pieceStart)
+            swap(&pieceID, &self.pieceID)
+        }
         pieces.removeAll(keepingCapacity: true)
         let count = word.count
         guard count > 0 else { return }
@@ -115,6 +130,7 @@ final class UnigramWordEncoder: WordEncoder {
             pieceID = [Int32](repeating: -1, count: count + 1)
         }
         let scores = model.scores
+        let trie = model.trie
         let unknownScore = model.unknownScore
         let unknownID = Int32(model.unknownID ?? -1)
         bestScore.withUnsafeMutableBufferPointer { bestScore in
@@ -129,7 +145,7 @@ final class UnigramWordEncoder: WordEncoder {
                         let scoreHere = bestScore[start]
                         let characterLength = utf8Length(leadingByte: word[start])
                         var coversCharacter = false
-                        model.trie.forEachToken(in: word, from: start) { end, id in
+                        trie.forEachToken(in: word, from: start) { end, id in
                             let candidate = scores[Int(id)] + scoreHere
                             if pieceStart[end] < 0 || candidate > bestScore[end] {
                                 bestScore[end] = candidate
