@@ -131,6 +131,29 @@ final class XMLElements: NSObject, XMLParserDelegate {
         #expect((json["palette"] as? [String])?.count == 256)
     }
 
+    @Test func anEncoderDecoderPageHoldsItsThreeAttentions() throws {
+        func view(_ kind: AttentionView.Kind, _ queries: [String], _ keys: [String]) -> AttentionView {
+            let count = 2 * 3 * queries.count * keys.count
+            let maps = AttentionMaps(layers: 2, heads: 3, queries: queries.count, keys: keys.count,
+                                     values: (0..<count).map { Float($0 % keys.count == 0 ? 1 : 0) })
+            return AttentionView(model: "s2s", kind: kind, queryLabels: queries, keyLabels: keys, maps: maps)
+        }
+        let source = ["▁Hello", "▁world", "</s>"], target = ["<pad>", "▁Hallo", "▁Welt", "</s>"]
+        let views = [view(.encoder, source, source), view(.decoder, target, target), view(.cross, target, source)]
+        let page = AttentionPage(views: views, text: "Hello world", target: "Hallo Welt", initialView: 2).html
+        #expect(page.components(separatedBy: "<svg ").count == 4)
+        #expect(page.contains("<option value=\"2\" selected>cross-attention</option>"))
+        #expect(page.contains("Decoder input: <q>Hallo Welt</q>"))
+        // Each view's colour bar has its own gradient, and only the picked view shows at first.
+        for kind in ["encoder-self-attention", "decoder-self-attention", "cross-attention"] {
+            #expect(page.components(separatedBy: "id=\"attention-scale-\(kind)\"").count == 2)
+        }
+        #expect(page.components(separatedBy: "<div class=\"view\" hidden>").count == 3)
+        let cross = try #require(XMLElements.parse(AttentionHeatmap(view: views[2]).document(layer: 1, head: 2)))
+        #expect(cross.named("rect", class: "cell").count == 4 * 3)
+        #expect(cross.text.contains("s2s · cross-attention · layer 1, head 2"))
+    }
+
     @Test func dataCannotCloseItsScriptEarly() {
         #expect(AttentionPage.json("</script><b>") == "\"\\u003c/script>\\u003cb>\"")
         #expect(AttentionPage.probability(0) == "0" && AttentionPage.probability(1) == "1")
