@@ -28,7 +28,7 @@ struct Attention: ParsableCommand {
     @Flag(help: "An encoder-decoder's cross-attention: the decoder's tokens attending to the input's.")
     var cross = false
 
-    @Option(help: "An encoder-decoder's decoder text (default: what the model writes for the text).")
+    @Option(help: "An encoder-decoder's decoder text: the decoder reads its start token, then these tokens.")
     var target: String?
 
     @Option(help: ArgumentHelp("The file to write: SVG with --layer and --head, HTML without.", valueName: "file"))
