@@ -11,7 +11,10 @@ Writes Tests/ZooTests/Fixtures/attention.expected.json:
     {"tolerance": T, "models": [{"model": NAME, "cases": [{"texts": [...], "input_ids": [[...], ...],
       "attentions": [[[[[p, ...], ...]]]]}, ...]}, ...]}
 
-where attentions is [sequence][layer][head][query][key]. A decoder's case is one text; an encoder's is a padded
+and, when Tools/fetch-real-models.sh has fetched it, attention-minilm.expected.json: the same for the real
+all-MiniLM-L6-v2 (6 layers of 12 heads) on one text.
+
+attentions is [sequence][layer][head][query][key]. A decoder's case is one text; an encoder's is a padded
 batch of texts of different lengths (padding on the right, as the tokenizer pads), so that the padding columns show.
 Deterministic: a second run writes the same bytes.
 """
@@ -23,6 +26,7 @@ from transformers import AutoModel, AutoModelForCausalLM, AutoTokenizer
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "Tests/ZooTests/Fixtures"
+MINILM = ROOT / "Tools/.cache/real/all-MiniLM-L6-v2"
 
 # Byte-level tokens of accented letters and an emoji, so the labels' decoding is exercised too.
 DECODER_TEXTS = [
@@ -38,9 +42,9 @@ ENCODERS = ["tiny-bert", "tiny-roberta", "tiny-distilbert"]
 TOLERANCE = 1e-5
 
 
-def load(name, model_class):
+def load(folder, model_class):
     # float32 whatever the stored dtype, as Zoo computes.
-    return model_class.from_pretrained(FIXTURES / name, dtype=torch.float32, attn_implementation="eager").eval()
+    return model_class.from_pretrained(folder, dtype=torch.float32, attn_implementation="eager").eval()
 
 
 def rounded(attentions):
@@ -51,7 +55,7 @@ def rounded(attentions):
 
 
 def decoder_cases(name):
-    model = load(name, AutoModelForCausalLM)
+    model = load(FIXTURES / name, AutoModelForCausalLM)
     tokenizer = AutoTokenizer.from_pretrained(FIXTURES / name)
     cases = []
     for text in DECODER_TEXTS:
@@ -62,23 +66,32 @@ def decoder_cases(name):
     return cases
 
 
-def encoder_cases(name):
-    model = load(name, AutoModel)
-    tokenizer = AutoTokenizer.from_pretrained(FIXTURES / name)
-    batch = tokenizer(ENCODER_TEXTS, padding=True, return_tensors="pt")
+def encoder_cases(folder, texts=ENCODER_TEXTS):
+    model = load(folder, AutoModel)
+    tokenizer = AutoTokenizer.from_pretrained(folder)
+    batch = tokenizer(texts, padding=True, return_tensors="pt")
     inputs = {key: batch[key] for key in ("input_ids", "attention_mask")}
     with torch.no_grad():
         output = model(**inputs, output_attentions=True)
     ids = [[id for id, keep in zip(row, mask) if keep] for row, mask in
            zip(batch["input_ids"].tolist(), batch["attention_mask"].tolist())]
-    return [{"texts": ENCODER_TEXTS, "input_ids": ids, "attentions": rounded(output.attentions)}]
+    return [{"texts": texts, "input_ids": ids, "attentions": rounded(output.attentions)}]
 
 
 def main():
     models = [{"model": name, "cases": decoder_cases(name)} for name in DECODERS]
-    models += [{"model": name, "cases": encoder_cases(name)} for name in ENCODERS]
+    models += [{"model": name, "cases": encoder_cases(FIXTURES / name)} for name in ENCODERS]
     expected = {"tolerance": TOLERANCE, "models": models}
-    path = FIXTURES / "attention.expected.json"
+    write(FIXTURES / "attention.expected.json", expected)
+    if (MINILM / ".complete").exists():
+        cases = encoder_cases(MINILM, texts=["The keeper of the lighthouse climbed the stairs at dawn."])
+        write(FIXTURES / "attention-minilm.expected.json",
+              {"tolerance": TOLERANCE, "models": [{"model": "all-MiniLM-L6-v2", "cases": cases}]})
+    else:
+        print(f"{MINILM} is not fetched (Tools/fetch-real-models.sh): attention-minilm.expected.json left as it is")
+
+
+def write(path, expected):
     path.write_text(json.dumps(expected, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"wrote {path} ({path.stat().st_size} bytes)")
 

@@ -21,21 +21,46 @@ struct AttentionExpectedOutputs: Decodable {
     let tolerance: Float
     let models: [Model]
 
-    static let all: AttentionExpectedOutputs = try! JSONDecoder().decode(
-        Self.self, from: Data(contentsOf: fixture("attention.expected.json")))
+    static let all = try! load("attention.expected.json")
+
+    static func load(_ file: String) throws -> AttentionExpectedOutputs {
+        try JSONDecoder().decode(Self.self, from: Data(contentsOf: fixture(file)))
+    }
 
     static func cases(of name: String) -> [Case] { all.models.first { $0.model == name }!.cases }
 }
 
-/// Every row of every map sums to 1 (a query that sees nothing: 0), within `tolerance`.
-func expectRowsSumToOne(_ maps: AttentionMaps, queries: Int? = nil, tolerance: Float = 1e-5,
-                        sourceLocation: SourceLocation = #_sourceLocation) {
+/// Every row of every map sums to 1, within `tolerance`.
+func expectRowsSumToOne(_ maps: AttentionMaps, tolerance: Float = 1e-5, sourceLocation: SourceLocation = #_sourceLocation) {
     for layer in 0..<maps.layers {
         for head in 0..<maps.heads {
-            for query in 0..<(queries ?? maps.queries) {
+            for query in 0..<maps.queries {
                 let sum = (0..<maps.keys).reduce(Float(0)) { $0 + maps[layer, head, query, $1] }
                 #expect(abs(sum - 1) <= tolerance, "layer \(layer) head \(head) row \(query) sums to \(sum)",
                         sourceLocation: sourceLocation)
+            }
+        }
+    }
+}
+
+/// `maps` against one sequence's recorded [layer][head][query][key] within `tolerance`, and its rows sum to 1.
+func expectAttention(_ maps: AttentionMaps, equal reference: [[[[Float]]]], within tolerance: Float, _ what: String,
+                     sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(maps.layers == reference.count && maps.heads == reference[0].count, sourceLocation: sourceLocation)
+    #expect(maps.queries == reference[0][0].count && maps.keys == reference[0][0][0].count,
+            sourceLocation: sourceLocation)
+    let difference = maxAbsDifference(maps.values, reference.flatMap { $0.flatMap { $0.flatMap { $0 } } })
+    #expect(difference <= tolerance, "\(what): max |Δp| = \(difference)", sourceLocation: sourceLocation)
+    expectRowsSumToOne(maps, sourceLocation: sourceLocation)
+}
+
+/// Nothing above the diagonal of a causal attention's maps, exactly.
+func expectCausal(_ maps: AttentionMaps, sourceLocation: SourceLocation = #_sourceLocation) {
+    for layer in 0..<maps.layers {
+        for head in 0..<maps.heads {
+            for query in 0..<maps.queries {
+                #expect(((query + 1)..<maps.keys).allSatisfy { maps[layer, head, query, $0] == 0 },
+                        "layer \(layer) head \(head) row \(query)", sourceLocation: sourceLocation)
             }
         }
     }
@@ -46,6 +71,7 @@ func expectRowsSumToOne(_ maps: AttentionMaps, queries: Int? = nil, tolerance: F
 @Suite struct AttentionParityTests {
     static let decoders = ["tiny-gpt2", "tiny-llama", "tiny-llama-tied-bf16"]
     static let encoders = ["tiny-bert", "tiny-roberta", "tiny-distilbert"]
+    let tolerance = AttentionExpectedOutputs.all.tolerance
 
     @Test(arguments: decoders)
     func decoderMapsMatchTransformers(model name: String) throws {
@@ -58,21 +84,9 @@ func expectRowsSumToOne(_ maps: AttentionMaps, queries: Int? = nil, tolerance: F
             let ids = testCase.input_ids[0]
             #expect(loaded.tokenizer.encode(testCase.texts[0]) == ids)
             let maps = model.selfAttention(ids)
-            let reference = testCase.attentions[0]
-            #expect(maps.layers == reference.count && maps.heads == reference[0].count)
             #expect(maps.queries == ids.count && maps.keys == ids.count)
-            let difference = maxAbsDifference(maps.values, reference.flatMap { $0.flatMap { $0.flatMap { $0 } } })
-            #expect(difference <= AttentionExpectedOutputs.all.tolerance,
-                    "\(name) \"\(testCase.texts[0])\": max |Δp| = \(difference)")
-            expectRowsSumToOne(maps)
-            // The causal mask: nothing above the diagonal, exactly.
-            for layer in 0..<maps.layers {
-                for head in 0..<maps.heads {
-                    for query in 0..<ids.count {
-                        #expect(((query + 1)..<ids.count).allSatisfy { maps[layer, head, query, $0] == 0 })
-                    }
-                }
-            }
+            expectAttention(maps, equal: testCase.attentions[0], within: tolerance, "\(name) \"\(testCase.texts[0])\"")
+            expectCausal(maps)
         }
     }
 
@@ -88,13 +102,9 @@ func expectRowsSumToOne(_ maps: AttentionMaps, queries: Int? = nil, tolerance: F
         let all = model.attention(EncoderInput(sequences: sequences, padding: model.paddingTokenID))
         #expect(all.count == 2)
         for (b, maps) in all.enumerated() {
-            let reference = testCase.attentions[b]
             let length = sequences.map(\.count).max()!
-            #expect(maps.layers == reference.count && maps.heads == reference[0].count)
             #expect(maps.queries == length && maps.keys == length)
-            let difference = maxAbsDifference(maps.values, reference.flatMap { $0.flatMap { $0.flatMap { $0 } } })
-            #expect(difference <= AttentionExpectedOutputs.all.tolerance, "\(name) sequence \(b): max |Δp| = \(difference)")
-            expectRowsSumToOne(maps)
+            expectAttention(maps, equal: testCase.attentions[b], within: tolerance, "\(name) sequence \(b)")
             // Padding keys get nothing.
             for key in sequences[b].count..<length {
                 #expect((0..<maps.layers).allSatisfy { l in (0..<maps.heads).allSatisfy { h in
@@ -107,7 +117,7 @@ func expectRowsSumToOne(_ maps: AttentionMaps, queries: Int? = nil, tolerance: F
         let reference = testCase.attentions[0]
         let n = sequences[0].count
         let unpadded = reference.flatMap { $0.flatMap { $0.prefix(n).flatMap { $0.prefix(n) } } }
-        #expect(maxAbsDifference(alone.values, unpadded) <= AttentionExpectedOutputs.all.tolerance)
+        #expect(maxAbsDifference(alone.values, unpadded) <= tolerance)
     }
 
     @Test func recordingLeavesTheLogitsAsTheyAre() throws {
