@@ -98,6 +98,7 @@ public struct LoadedModel {
         if model is any CausalLanguageModel { commands.append("generate") }
         if model is any MaskedLanguageModel { commands.append("fill-mask") }
         if model is any EncoderModel { commands += ["embed", "similarity"] }
+        if model is any SequenceToSequenceModel { commands.append("text2text") }
         return commands
     }
 

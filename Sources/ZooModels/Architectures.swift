@@ -7,6 +7,8 @@ public enum Architectures {
         BERT.self,
         RoBERTa.self,
         DistilBERT.self,
+        BART.self,
+        T5.self,
     ]
 
     /// The plugin serving `modelType`, if any.

@@ -8,7 +8,7 @@ struct ZooCommand: ParsableCommand {
         commandName: "zoo",
         abstract: "A Swift-native transformer model zoo: convert checkpoints, list them, run them.",
         subcommands: [Convert.self, List.self, Info.self, Tokenize.self, Generate.self, Chat.self, FillMask.self, Embed.self,
-                      Similarity.self, Attention.self])
+                      Similarity.self, Attention.self, Text2Text.self])
 }
 
 /// Options every command that reads or writes the zoo takes.
