@@ -44,12 +44,9 @@ import Testing
             "a\r\nb\r\r\n\n\r", "a\u{301}b", "\u{600}1x", "ab\u{200D}\u{1F469}c", "x\u{1F1FA}\u{1F1F8}\u{1F1FA}y",
         ]
         for text in Fixtures.unigram.corpus + extra {
-            var clusters: [String] = []
-            var bytes = Array(text.utf8)
-            bytes.withUnsafeMutableBufferPointer { bytes in
-                forEachGraphemeCluster(in: UnsafeBufferPointer(bytes)) {
-                    clusters.append(String(decoding: $0, as: UTF8.self))
-                }
+            let clusters = Array(text.utf8).withUnsafeBufferPointer { bytes in
+                var clusters = GraphemeClusters(bytes)
+                return Array(AnyIterator { clusters.next() }).map { String(decoding: bytes[$0], as: UTF8.self) }
             }
             #expect(clusters.map(Exact.init) == text.map { Exact(String($0)) }, "\(text.debugDescription)")
         }

@@ -47,11 +47,13 @@ final class UnigramWordEncoder: WordEncoder {
     private let model: UnigramModel
     /// For each byte offset of the word: the best score of a path ending there, where that path's last piece
     /// starts (-1 when none ends there) and its id (-1 for an unknown character without an unknown id).
-    private var bestScore: [Double] = []
-    private var pieceStart: [Int32] = []
-    private var pieceID: [Int32] = []
+    /// The encoder is used by one thread at a time (`withWordEncoder`), so its buffers go without the checks of
+    /// exclusive access that a class's properties otherwise get at run time.
+    @exclusivity(unchecked) private var bestScore: [Double] = []
+    @exclusivity(unchecked) private var pieceStart: [Int32] = []
+    @exclusivity(unchecked) private var pieceID: [Int32] = []
     /// The word's pieces, last first: (start, end, id), `unknown` for fused unknown characters.
-    private var pieces: [(start: Int, end: Int, id: Int32)] = []
+    @exclusivity(unchecked) private var pieces: [(start: Int, end: Int, id: Int32)] = []
     private static let unknown: Int32 = -2
 
     init(model: UnigramModel) {
@@ -104,23 +106,8 @@ final class UnigramWordEncoder: WordEncoder {
         token(nil)
     }
 
-    /// Fills `pieces` with the best segmentation of `word`, last piece first. The buffers are moved into locals
-    /// while it runs, which spares the checks of exclusive access to a class's properties.
+    /// Fills `pieces` with the best segmentation of `word`, last piece first.
     private func segment(_ word: UnsafeBufferPointer<UInt8>) {
-        var pieces: [(start: Int, end: Int, id: Int32)] = []
-        var bestScore: [Double] = []
-        var pieceStart: [Int32] = []
-        var pieceID: [Int32] = []
-        swap(&pieces, &self.pieces)
-        swap(&bestScore, &self.bestScore)
-        swap(&pieceStart, &self.pieceStart)
-        swap(&pieceID, &self.pieceID)
-        defer {
-            swap(&pieces, &self.pieces)
-            swap(&bestScore, &self.bestScore)
-            swap(&pieceStart, &self.pieceStart)
-            swap(&pieceID, &self.pieceID)
-        }
         pieces.removeAll(keepingCapacity: true)
         let count = word.count
         guard count > 0 else { return }

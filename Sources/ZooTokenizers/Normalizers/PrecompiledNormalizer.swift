@@ -11,15 +11,27 @@ struct PrecompiledNormalizer: Normalizer {
         var output: [UInt8] = []
         output.reserveCapacity(text.count + text.count / 4)
         charsmap.withReplacementBytes { replacements in
-            func rewrite(_ part: UnsafeBufferPointer<UInt8>) -> Bool {
-                guard let replacement = charsmap.replacement(ofPrefixOf: part) else { return false }
-                output.append(contentsOf: replacements[replacement])
-                return true
-            }
-            forEachGraphemeCluster(in: text) { cluster in
-                if cluster.count < 6 && rewrite(cluster) { return }
-                forEachScalar(in: cluster) { _, character in
-                    if !rewrite(character) { output.append(contentsOf: character) }
+            var clusters = GraphemeClusters(text)
+            while let range = clusters.next() {
+                let cluster = UnsafeBufferPointer(rebasing: text[range])
+                if cluster.count < 6, let replacement = charsmap.replacement(ofPrefixOf: cluster) {
+                    output.append(contentsOf: replacements[replacement])
+                    continue
+                }
+                if cluster.count == 1 {
+                    output.append(cluster[0])
+                    continue
+                }
+                var offset = 0
+                while offset < cluster.count {
+                    let length = utf8Length(leadingByte: cluster[offset])
+                    let character = UnsafeBufferPointer(rebasing: cluster[offset..<offset + length])
+                    if let replacement = charsmap.replacement(ofPrefixOf: character) {
+                        output.append(contentsOf: replacements[replacement])
+                    } else {
+                        output.append(contentsOf: character)
+                    }
+                    offset += length
                 }
             }
         }
@@ -27,36 +39,37 @@ struct PrecompiledNormalizer: Normalizer {
     }
 }
 
-/// Calls `body` with each extended grapheme cluster of `text` (valid UTF-8), by the standard library's rules.
-/// An ASCII character other than CR always ends its cluster when an ASCII character follows, which spares the
-/// rules most of the work on ASCII text.
-func forEachGraphemeCluster(in text: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
-    let carriageReturn: UInt8 = 0x0D
-    var recognizer = Unicode._CharacterRecognizer()
-    var clusterStart = 0
-    var offset = 0
-    while offset < text.count {
-        let byte = text[offset]
-        let asciiFollows = offset + 1 < text.count && text[offset + 1] < 0x80
-        if offset == clusterStart && byte < 0x80 && byte != carriageReturn && asciiFollows {
-            body(UnsafeBufferPointer(rebasing: text[offset..<offset + 1]))
-            offset += 1
-            clusterStart = offset
-            continue
-        }
-        // With no cluster open, the rules start afresh: the character before ended its cluster.
-        if offset == clusterStart { recognizer = Unicode._CharacterRecognizer() }
-        let length = utf8Length(leadingByte: byte)
-        let value = UInt32(scalarValue(UnsafeBufferPointer(rebasing: text[offset..<offset + length])))
-        if recognizer.hasBreak(before: Unicode.Scalar(value)!) && offset > clusterStart {
-            body(UnsafeBufferPointer(rebasing: text[clusterStart..<offset]))
-            clusterStart = offset
-        }
-        offset += length
-        if byte < 0x80 && byte != carriageReturn && offset < text.count && text[offset] < 0x80 {
-            body(UnsafeBufferPointer(rebasing: text[clusterStart..<offset]))
-            clusterStart = offset
-        }
+/// The extended grapheme clusters of a text (valid UTF-8) as byte ranges, by the standard library's rules. An
+/// ASCII character other than CR always ends its cluster when an ASCII character follows, which spares the rules
+/// most of the work on ASCII text.
+struct GraphemeClusters {
+    private let text: UnsafeBufferPointer<UInt8>
+    private var recognizer = Unicode._CharacterRecognizer()
+    private var offset = 0
+
+    init(_ text: UnsafeBufferPointer<UInt8>) {
+        self.text = text
     }
-    if offset > clusterStart { body(UnsafeBufferPointer(rebasing: text[clusterStart..<offset])) }
+
+    mutating func next() -> Range<Int>? {
+        let carriageReturn: UInt8 = 0x0D
+        let clusterStart = offset
+        guard offset < text.count else { return nil }
+        let first = text[offset]
+        if first < 0x80 && first != carriageReturn && offset + 1 < text.count && text[offset + 1] < 0x80 {
+            offset += 1
+            return clusterStart..<offset
+        }
+        // The character before ended its cluster, so the rules start afresh.
+        recognizer = Unicode._CharacterRecognizer()
+        while offset < text.count {
+            let byte = text[offset]
+            let length = utf8Length(leadingByte: byte)
+            let value = UInt32(scalarValue(UnsafeBufferPointer(rebasing: text[offset..<offset + length])))
+            if recognizer.hasBreak(before: Unicode.Scalar(value)!) && offset > clusterStart { break }
+            offset += length
+            if byte < 0x80 && byte != carriageReturn && offset < text.count && text[offset] < 0x80 { break }
+        }
+        return clusterStart..<offset
+    }
 }

@@ -29,24 +29,25 @@ struct MetaspacePreTokenizer: PreTokenizer {
         if prepends && !replaced.starts(with: replacement) { replaced.insert(contentsOf: replacement, at: 0) }
         replaced.withUnsafeBufferPointer { replaced in
             guard split else { return body(replaced, startsInput) }
-            var segments: [(range: Range<Int>, isDelimiter: Bool)] = []
-            var stretchStart = 0
+            // Each replacement character starts a word, so "▁▁a" is "▁" and "▁a".
+            var wordStart = 0
             var offset = 0
             while offset + replacement.count <= replaced.count {
                 if replaced[offset] == replacement[0]
-                    && replaced[offset..<offset + replacement.count].elementsEqual(replacement)
+                    && (replacement.count == 1
+                        || replaced[offset + 1..<offset + replacement.count].elementsEqual(replacement.dropFirst()))
                 {
-                    if stretchStart < offset { segments.append((stretchStart..<offset, false)) }
-                    segments.append((offset..<offset + replacement.count, true))
+                    if offset > wordStart {
+                        body(UnsafeBufferPointer(rebasing: replaced[wordStart..<offset]), startsInput && wordStart == 0)
+                    }
+                    wordStart = offset
                     offset += replacement.count
-                    stretchStart = offset
                 } else {
                     offset += 1
                 }
             }
-            if stretchStart < replaced.count { segments.append((stretchStart..<replaced.count, false)) }
-            for word in DelimiterBehavior.mergedWithNext.words(segments) {
-                body(UnsafeBufferPointer(rebasing: replaced[word]), startsInput && word.lowerBound == 0)
+            if wordStart < replaced.count {
+                body(UnsafeBufferPointer(rebasing: replaced[wordStart...]), startsInput && wordStart == 0)
             }
         }
     }
