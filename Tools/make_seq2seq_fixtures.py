@@ -195,7 +195,7 @@ def build_t5():
     config["n_positions"] = 64
     (folder / "config.json").write_text(json.dumps(config, indent=2, sort_keys=True) + "\n")
     weights = load_file(folder / "model.safetensors")
-    lift_end_token(weights, "shared.weight", tokenizer, 4.0)
+    lift_end_token(weights, "shared.weight", tokenizer, 2.5)
     save_file(weights, folder / "model.safetensors", metadata={"format": "pt"})
     (folder / "generation_config.json").unlink()
     record("tiny-t5", T5ForConditionalGeneration, tokenizer)
