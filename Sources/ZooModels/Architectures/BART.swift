@@ -148,7 +148,7 @@ public struct BART: Architecture {
 }
 
 /// A BART ready to run, its weights in float32.
-final class BARTModel: SequenceToSequenceModel {
+final class BARTModel: AttentionRecordingEncoderDecoder {
     /// A layer norm's weight and bias.
     struct Norm {
         let weight, bias: Tensor
@@ -183,6 +183,10 @@ final class BARTModel: SequenceToSequenceModel {
 
     var vocabularySize: Int { architecture.config.vocab_size }
     var maxInputLength: Int? { architecture.config.max_position_embeddings }
+    var encoderLayerCount: Int { encoderLayers.count }
+    var decoderLayerCount: Int { decoderLayers.count }
+    var encoderHeads: Int { architecture.config.encoder_attention_heads }
+    var decoderHeads: Int { architecture.config.decoder_attention_heads }
     var maxOutputLength: Int? { architecture.config.max_position_embeddings }
 
     init(_ architecture: BART, weights: any WeightStore) throws {
@@ -241,11 +245,11 @@ final class BARTModel: SequenceToSequenceModel {
         return norm(x)
     }
 
-    func encode(_ ids: [Int]) -> EncodedInput {
+    func encode(_ ids: [Int], recorder: AttentionRecorder?) -> EncodedInput {
         precondition(ids.count <= architecture.config.max_position_embeddings, "bart: input longer than the positions")
         var x = embed(ids, start: 0, tokens: encoderEmbedding, positions: encoderPositions, norm: encoderNorm)
-        for layer in encoderLayers {
-            addInPlace(x, layer.attention.encoderSelfAttention(x))
+        for (i, layer) in encoderLayers.enumerated() {
+            addInPlace(x, layer.attention.encoderSelfAttention(x, recorder: recorder, layer: i))
             x = layer.norm1(x)
             addInPlace(x, layer.mlp(x))
             x = layer.norm2(x)
@@ -258,14 +262,17 @@ final class BARTModel: SequenceToSequenceModel {
                      capacity: min(capacity, architecture.config.max_position_embeddings), width: architecture.width)
     }
 
-    func decode(_ tokens: [Int], state: DecoderState, allPositions: Bool) -> Tensor {
+    func decode(_ tokens: [Int], state: DecoderState, allPositions: Bool,
+                recorders: (decoder: AttentionRecorder, cross: AttentionRecorder)?) -> Tensor {
         let cache = state.cache
         var x = embed(tokens, start: cache.length, tokens: decoderEmbedding, positions: decoderPositions, norm: decoderNorm)
         for (i, layer) in decoderLayers.enumerated() {
-            addInPlace(x, layer.attention.selfAttention.decoderSelfAttention(x, cache: cache, layer: i))
+            addInPlace(x, layer.attention.selfAttention.decoderSelfAttention(x, cache: cache, layer: i,
+                                                                             recorder: recorders?.decoder))
             x = layer.norm1(x)
             addInPlace(x, layer.attention.crossAttention.crossAttention(
-                x, keys: state.input.crossKeys[i], values: state.input.crossValues[i]))
+                x, keys: state.input.crossKeys[i], values: state.input.crossValues[i], recorder: recorders?.cross,
+                layer: i))
             x = layer.norm2(x)
             addInPlace(x, layer.mlp(x))
             x = layer.norm3(x)

@@ -148,7 +148,7 @@ public struct T5: Architecture {
 }
 
 /// A T5 ready to run, its weights in float32.
-final class T5Model: SequenceToSequenceModel {
+final class T5Model: AttentionRecordingEncoderDecoder {
     struct EncoderLayer {
         let attention: AttentionProjections
         let norm1, norm2: Tensor
@@ -170,6 +170,10 @@ final class T5Model: SequenceToSequenceModel {
 
     var vocabularySize: Int { architecture.config.vocab_size }
     var maxInputLength: Int? { architecture.config.n_positions ?? architecture.config.max_position_embeddings }
+    var encoderLayerCount: Int { encoderLayers.count }
+    var decoderLayerCount: Int { decoderLayers.count }
+    var encoderHeads: Int { architecture.config.num_heads }
+    var decoderHeads: Int { architecture.config.num_heads }
     var maxOutputLength: Int? { nil }
     var epsilon: Float { architecture.config.layer_norm_epsilon ?? 1e-6 }
 
@@ -210,12 +214,12 @@ final class T5Model: SequenceToSequenceModel {
         }
     }
 
-    func encode(_ ids: [Int]) -> EncodedInput {
+    func encode(_ ids: [Int], recorder: AttentionRecorder?) -> EncodedInput {
         let x = embeddingLookup(tokenEmbedding, ids: ids)
         let bias = encoderBias(queries: 0..<ids.count, keys: ids.count)
-        for layer in encoderLayers {
+        for (i, layer) in encoderLayers.enumerated() {
             addInPlace(x, layer.attention.encoderSelfAttention(rmsNorm(x, weight: layer.norm1, epsilon: epsilon),
-                                                                bias: bias))
+                                                                bias: bias, recorder: recorder, layer: i))
             addInPlace(x, layer.mlp(rmsNorm(x, weight: layer.norm2, epsilon: epsilon)))
         }
         let states = rmsNorm(x, weight: encoderFinalNorm, epsilon: epsilon)
@@ -226,17 +230,19 @@ final class T5Model: SequenceToSequenceModel {
         DecoderState(input: input, layers: decoderLayers.count, capacity: capacity, width: architecture.inner)
     }
 
-    func decode(_ tokens: [Int], state: DecoderState, allPositions: Bool) -> Tensor {
+    func decode(_ tokens: [Int], state: DecoderState, allPositions: Bool,
+                recorders: (decoder: AttentionRecorder, cross: AttentionRecorder)?) -> Tensor {
         let cache = state.cache, start = cache.length
         let x = embeddingLookup(tokenEmbedding, ids: tokens)
         let bias = decoderBias(queries: start..<(start + tokens.count), keys: start + tokens.count)
         for (i, layer) in decoderLayers.enumerated() {
             let attention = layer.attention
             addInPlace(x, attention.selfAttention.decoderSelfAttention(
-                rmsNorm(x, weight: layer.norm1, epsilon: epsilon), cache: cache, layer: i, bias: bias))
+                rmsNorm(x, weight: layer.norm1, epsilon: epsilon), cache: cache, layer: i, bias: bias,
+                recorder: recorders?.decoder))
             addInPlace(x, attention.crossAttention.crossAttention(
                 rmsNorm(x, weight: layer.norm2, epsilon: epsilon), keys: state.input.crossKeys[i],
-                values: state.input.crossValues[i]))
+                values: state.input.crossValues[i], recorder: recorders?.cross, layer: i))
             addInPlace(x, layer.mlp(rmsNorm(x, weight: layer.norm3, epsilon: epsilon)))
         }
         cache.length += tokens.count

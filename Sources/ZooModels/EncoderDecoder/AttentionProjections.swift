@@ -45,7 +45,8 @@ struct AttentionProjections {
     private var inner: Int { heads * headDim }
 
     /// Self-attention of every row of `x` ([n, width]) to every other, with an optional [heads, n, n] score bias.
-    func encoderSelfAttention(_ x: Tensor, bias: Tensor? = nil) -> Tensor {
+    /// A recorder keeps the probabilities as layer `layer`'s.
+    func encoderSelfAttention(_ x: Tensor, bias: Tensor? = nil, recorder: AttentionRecorder? = nil, layer: Int = 0) -> Tensor {
         let n = x.shape[0]
         let q = linear(x, weight: query, bias: queryBias)
         let k = linear(x, weight: key, bias: keyBias)
@@ -53,13 +54,16 @@ struct AttentionProjections {
         let attended = biasedAttention(q: q.data, queryStride: inner, k: k.data, v: v.data, keyValueStride: inner,
                                        rows: n, keyRows: n, heads: heads, headDim: headDim, scale: scale,
                                        bias: bias?.data)
+        recorder?.record(layer: layer, q: q.data, queryStride: inner, k: k.data, keyStride: inner, headDim: headDim,
+                         scale: scale, mask: .none, bias: bias?.data)
         return linear(attended, weight: output, bias: outputBias)
     }
 
     /// Causal self-attention of the new rows `x` at the positions after those in `cache`, whose keys and values
     /// they join (layer `layer`; the caller advances `cache.length` after every layer has run). `bias`: [heads, n,
     /// cache.length + n].
-    func decoderSelfAttention(_ x: Tensor, cache: KVCache, layer: Int, bias: Tensor? = nil) -> Tensor {
+    func decoderSelfAttention(_ x: Tensor, cache: KVCache, layer: Int, bias: Tensor? = nil,
+                              recorder: AttentionRecorder? = nil) -> Tensor {
         let n = x.shape[0], start = cache.length
         precondition(cache.width == inner && start + n <= cache.capacity, "decoder: cache too small or wrong width")
         let q = linear(x, weight: query, bias: queryBias)
@@ -71,6 +75,8 @@ struct AttentionProjections {
         let attended = biasedAttention(q: q.data, queryStride: inner, k: keys, v: values, keyValueStride: inner,
                                        rows: n, keyRows: start + n, heads: heads, headDim: headDim, scale: scale,
                                        bias: bias?.data, causalOffset: start)
+        recorder?.record(layer: layer, q: q.data, queryStride: inner, k: keys, keyStride: inner, headDim: headDim,
+                         scale: scale, mask: .causal(firstPosition: start), bias: bias?.data)
         return linear(attended, weight: output, bias: outputBias)
     }
 
@@ -80,11 +86,14 @@ struct AttentionProjections {
     }
 
     /// Attention of the rows `x` to the whole encoder output, whose keys and values are given.
-    func crossAttention(_ x: Tensor, keys: Tensor, values: Tensor) -> Tensor {
+    func crossAttention(_ x: Tensor, keys: Tensor, values: Tensor, recorder: AttentionRecorder? = nil,
+                        layer: Int = 0) -> Tensor {
         let q = linear(x, weight: query, bias: queryBias)
         let attended = biasedAttention(q: q.data, queryStride: inner, k: keys.data, v: values.data,
                                        keyValueStride: inner, rows: x.shape[0], keyRows: keys.shape[0], heads: heads,
                                        headDim: headDim, scale: scale)
+        recorder?.record(layer: layer, q: q.data, queryStride: inner, k: keys.data, keyStride: inner, headDim: headDim,
+                         scale: scale, mask: .none)
         return linear(attended, weight: output, bias: outputBias)
     }
 }
