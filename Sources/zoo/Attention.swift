@@ -28,7 +28,7 @@ struct Attention: ParsableCommand {
     @Flag(help: "An encoder-decoder's cross-attention: the decoder's tokens attending to the input's.")
     var cross = false
 
-    @Option(help: "An encoder-decoder's decoder text: the decoder reads its start token, then these tokens.")
+    @Option(help: "An encoder-decoder's decoder text: the decoder reads its start token, then these tokens (default: what the model writes for the text).")
     var target: String?
 
     @Option(help: ArgumentHelp("The file to write: SVG with --layer and --head, HTML without.", valueName: "file"))
@@ -42,7 +42,8 @@ struct Attention: ParsableCommand {
                 throw ZooError("give both --layer and --head for one heatmap, or neither for the page with all of them")
             }
             let loaded = try zooOptions.zoo.model(named: name).load()
-            let views = try loaded.attentionViews(of: text, target: target)
+            let attention = try loaded.attention(of: text, target: target)
+            let views = attention.views
             var shown = 0
             if cross {
                 guard let index = views.firstIndex(where: { $0.kind == .cross }) else {
@@ -55,7 +56,7 @@ struct Attention: ParsableCommand {
                 try views[shown].check(layer: layer, head: head)
                 document = AttentionHeatmap(view: views[shown]).document(layer: layer, head: head)
             } else {
-                document = AttentionPage(views: views, text: text, target: target, initialView: shown).html
+                document = AttentionPage(views: views, text: text, target: attention.target, initialView: shown).html
             }
             try write(document, to: out)
         }

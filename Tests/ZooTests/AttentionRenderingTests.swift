@@ -48,7 +48,7 @@ final class XMLElements: NSObject, XMLParserDelegate {
     func views(_ fixtureName: String, text: String = text) throws -> [AttentionView] {
         let (loaded, folder) = try convertedFixture(fixtureName)
         defer { try? FileManager.default.removeItem(at: folder) }
-        return try loaded.attentionViews(of: text)
+        return try loaded.attention(of: text).views
     }
 
     @Test func theSVGParsesAndHasOneCellPerTokenPair() throws {
@@ -166,19 +166,19 @@ final class XMLElements: NSObject, XMLParserDelegate {
     @Test func badRequestsAreRefusedWithTheValidRange() throws {
         let (loaded, folder) = try convertedFixture("tiny-gpt2")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let view = try #require(try loaded.attentionViews(of: "Hello").first)
+        let view = try #require(try loaded.attention(of: "Hello").views.first)
         expectError("layer 2 is out of range: the self-attention of m has layers 0 to 1") {
             try view.check(layer: 2, head: 0)
         }
         expectError("head -1 is out of range: the self-attention of m has heads 0 to 3 in each layer") {
             try view.check(layer: 0, head: -1)
         }
-        expectError("the text is empty: give the text whose attention to show") { _ = try loaded.attentionViews(of: "") }
+        expectError("the text is empty: give the text whose attention to show") { _ = try loaded.attention(of: "") }
         expectError("but m takes at most 64") {
-            _ = try loaded.attentionViews(of: String(repeating: "a ", count: 70))
+            _ = try loaded.attention(of: String(repeating: "a ", count: 70))
         }
         expectError("--target is for encoder-decoder models: m has no decoder input") {
-            _ = try loaded.attentionViews(of: "Hello", target: "Hallo")
+            _ = try loaded.attention(of: "Hello", target: "Hallo")
         }
     }
 }
