@@ -114,7 +114,7 @@ import ZooTensor
     @Test func generationSettingsComeFromTheModelFiles() throws {
         let bart = try SearchSettings(folder: fixture("tiny-bart"))
         #expect(bart.decoderStartTokenID == 2 && bart.endTokenIDs == [2])
-        #expect(bart.forcedBeginTokenID == 0 && bart.forcedEndTokenID == 2)
+        #expect(bart.forcedBeginTokenID == 0 && bart.forcedEndTokenIDs == [2])
         let t5 = try SearchSettings(folder: fixture("tiny-t5"))
         #expect(t5.decoderStartTokenID == 0 && t5.endTokenIDs == [1] && t5.forcedBeginTokenID == nil)
         #expect(t5.maxLength == 20 && t5.numBeams == 1 && t5.lengthPenalty == 1 && t5.earlyStopping == .heuristic)

@@ -20,15 +20,15 @@ struct LogitsConstraints {
             for id in settings.endTokenIDs where id < count { scores[id] = -.infinity }
         }
         if length == 1, let forced = settings.forcedBeginTokenID {
-            force(forced, scores, count)
+            force([forced], scores, count)
         }
-        if length == settings.maxLength - 1, let forced = settings.forcedEndTokenID {
-            force(forced, scores, count)
+        if length == settings.maxLength - 1, !settings.forcedEndTokenIDs.isEmpty {
+            force(settings.forcedEndTokenIDs, scores, count)
         }
     }
 
-    private func force(_ id: Int, _ scores: UnsafeMutablePointer<Float>, _ count: Int) {
+    private func force(_ ids: [Int], _ scores: UnsafeMutablePointer<Float>, _ count: Int) {
         for i in 0..<count { scores[i] = -.infinity }
-        if id < count { scores[id] = 0 }
+        for id in ids where id >= 0 && id < count { scores[id] = 0 }
     }
 }

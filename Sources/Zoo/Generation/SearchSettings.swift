@@ -17,7 +17,8 @@ public struct SearchSettings: Sendable, Equatable {
     public var decoderStartTokenID: Int
     public var endTokenIDs: Set<Int>
     public var forcedBeginTokenID: Int?
-    public var forcedEndTokenID: Int?
+    /// The tokens forced at the last position (transformers' `forced_eos_token_id`, one id or several).
+    public var forcedEndTokenIDs: [Int]
     /// The most decoder tokens, the start token included (transformers' `max_length`).
     public var maxLength: Int
     /// No end token before the decoder holds this many tokens, the start token included.
@@ -29,12 +30,12 @@ public struct SearchSettings: Sendable, Equatable {
     public var noRepeatNgramSize: Int
 
     public init(decoderStartTokenID: Int, endTokenIDs: Set<Int>, forcedBeginTokenID: Int? = nil,
-                forcedEndTokenID: Int? = nil, maxLength: Int = 20, minLength: Int = 0, numBeams: Int = 1,
+                forcedEndTokenIDs: [Int] = [], maxLength: Int = 20, minLength: Int = 0, numBeams: Int = 1,
                 lengthPenalty: Float = 1, earlyStopping: EarlyStopping = .heuristic, noRepeatNgramSize: Int = 0) {
         self.decoderStartTokenID = decoderStartTokenID
         self.endTokenIDs = endTokenIDs
         self.forcedBeginTokenID = forcedBeginTokenID
-        self.forcedEndTokenID = forcedEndTokenID
+        self.forcedEndTokenIDs = forcedEndTokenIDs
         self.maxLength = maxLength
         self.minLength = minLength
         self.numBeams = numBeams
@@ -68,9 +69,8 @@ public struct SearchSettings: Sendable, Equatable {
         guard let start = try int("decoder_start_token_id") ?? int("bos_token_id") else {
             throw ZooError(path: config, "no decoder_start_token_id (nor bos_token_id): the decoder has no token to start from")
         }
-        let forcedEnd = try ids("forced_eos_token_id")
         self.init(decoderStartTokenID: start, endTokenIDs: Set(try ids("eos_token_id")),
-                  forcedBeginTokenID: try int("forced_bos_token_id"), forcedEndTokenID: forcedEnd.first,
+                  forcedBeginTokenID: try int("forced_bos_token_id"), forcedEndTokenIDs: try ids("forced_eos_token_id"),
                   maxLength: try int("max_new_tokens").map { $0 + 1 } ?? int("max_length") ?? 20,
                   minLength: try int("min_length") ?? 0, numBeams: try int("num_beams") ?? 1)
         if let (value, path) = value("length_penalty") {
