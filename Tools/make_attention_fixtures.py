@@ -1,8 +1,8 @@
 """Records the attention probabilities transformers computes (output_attentions, eager attention) with the tiny
 checkpoints already committed under Tests/ZooTests/Fixtures: it reads them, it does not rebuild them.
 
-Run with the reference stack (Tools/reference-env.sh), after make_gpt2_fixtures.py, make_llama_fixtures.py and
-make_encoder_fixtures.py:
+Run with the reference stack (Tools/reference-env.sh), after make_gpt2_fixtures.py, make_llama_fixtures.py,
+make_encoder_fixtures.py and make_seq2seq_fixtures.py:
 
     Tools/.venv/bin/python Tools/make_attention_fixtures.py
 
@@ -16,13 +16,16 @@ all-MiniLM-L6-v2 (6 layers of 12 heads) on one text.
 
 attentions is [sequence][layer][head][query][key]. A decoder's case is one text; an encoder's is a padded
 batch of texts of different lengths (padding on the right, as the tokenizer pads), so that the padding columns show.
+An encoder-decoder's case is one text with a target: "attentions" are the encoder's, and the case adds the
+decoder's input ("decoder_input_ids": the decoder start token, then the target's tokens), "decoder_attentions"
+and "cross_attentions" (queries: the decoder's tokens; keys: the text's).
 Deterministic: a second run writes the same bytes.
 """
 import json
 from pathlib import Path
 
 import torch
-from transformers import AutoModel, AutoModelForCausalLM, AutoTokenizer
+from transformers import AutoModel, AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "Tests/ZooTests/Fixtures"
@@ -37,8 +40,10 @@ ENCODER_TEXTS = [
     "The lighthouse keeper woke before dawn.",
     "Héllo WORLD!",
 ]
+SOURCE, TARGET = "translate English to German: The house is wonderful.", "Das Haus ist wunderbar."
 DECODERS = ["tiny-gpt2", "tiny-llama", "tiny-llama-tied-bf16"]
 ENCODERS = ["tiny-bert", "tiny-roberta", "tiny-distilbert"]
+ENCODER_DECODERS = ["tiny-bart", "tiny-t5"]
 TOLERANCE = 1e-5
 
 
@@ -78,9 +83,24 @@ def encoder_cases(folder, texts=ENCODER_TEXTS):
     return [{"texts": texts, "input_ids": ids, "attentions": rounded(output.attentions)}]
 
 
+def encoder_decoder_cases(name):
+    model = load(FIXTURES / name, AutoModelForSeq2SeqLM)
+    tokenizer = AutoTokenizer.from_pretrained(FIXTURES / name)
+    ids = tokenizer(SOURCE)["input_ids"]
+    decoder_ids = [model.generation_config.decoder_start_token_id] + tokenizer(TARGET)["input_ids"]
+    with torch.no_grad():
+        output = model(input_ids=torch.tensor([ids]), decoder_input_ids=torch.tensor([decoder_ids]),
+                       output_attentions=True)
+    return [{"texts": [SOURCE], "input_ids": [ids], "attentions": rounded(output.encoder_attentions),
+             "target": TARGET, "decoder_input_ids": decoder_ids,
+             "decoder_attentions": rounded(output.decoder_attentions),
+             "cross_attentions": rounded(output.cross_attentions)}]
+
+
 def main():
     models = [{"model": name, "cases": decoder_cases(name)} for name in DECODERS]
     models += [{"model": name, "cases": encoder_cases(FIXTURES / name)} for name in ENCODERS]
+    models += [{"model": name, "cases": encoder_decoder_cases(name)} for name in ENCODER_DECODERS]
     expected = {"tolerance": TOLERANCE, "models": models}
     write(FIXTURES / "attention.expected.json", expected)
     if (MINILM / ".complete").exists():

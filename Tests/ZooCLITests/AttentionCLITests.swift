@@ -50,6 +50,33 @@ extension CLITests {
         #expect(document.contains("rob · self-attention · layer 0, head 0"))
     }
 
+    @Test func attentionOfAnEncoderDecoderShowsItsCrossAttention() throws {
+        let convert = try zoo("convert", Self.fixtures.appendingPathComponent("tiny-bart").path, "--name", "bart")
+        #expect(convert.status == 0, "\(convert.stderr)")
+        let text = "translate English to German: The house is wonderful.", target = "Das Haus ist wunderbar."
+        func count(_ text: String) throws -> Int {
+            let run = try zoo("tokenize", "bart", text, "--json")
+            return try #require((try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: [Any]])?["ids"]?.count)
+        }
+        let svg = zooFolder.appendingPathComponent("cross.svg")
+        let run = try zoo("attention", "bart", text, "--target", target, "--cross", "--layer", "1", "--head", "2",
+                          "--out", svg.path)
+        #expect(run.status == 0, "\(run.stderr)")
+        // Rows: the decoder's start token and the target's tokens; columns: the text's tokens.
+        #expect(try CellCounter.count(in: svg) == (1 + count(target)) * count(text))
+        #expect(try String(contentsOf: svg, encoding: .utf8).contains("bart · cross-attention · layer 1, head 2"))
+
+        // Without a target the decoder reads what the model writes; the page opens on the cross-attention.
+        let html = zooFolder.appendingPathComponent("bart.html")
+        let page = try zoo("attention", "bart", text, "--cross", "--out", html.path)
+        #expect(page.status == 0, "\(page.stderr)")
+        let document = try String(contentsOf: html, encoding: .utf8)
+        #expect(document.contains("<option value=\"2\" selected>cross-attention</option>"))
+        #expect(document.contains("Decoder input: <q>"))
+        expectOneLineError(try zoo("attention", "bart", text, "--target", String(repeating: "Haus ", count: 70),
+                                   "--out", html.path), containing: "bart's decoder takes at most 64")
+    }
+
     @Test func attentionRefusesBadRequestsAndWritesNothing() throws {
         try convertForAttention()
         let out = zooFolder.appendingPathComponent("out.svg")

@@ -9,8 +9,14 @@ struct AttentionExpectedOutputs: Decodable {
         let texts: [String]
         /// Per sequence, without padding.
         let input_ids: [[Int]]
-        /// [sequence][layer][head][query][key].
+        /// [sequence][layer][head][query][key]; an encoder-decoder's encoder.
         let attentions: [[[[[Float]]]]]
+        /// An encoder-decoder's decoder input (its start token, then the target's tokens) and target text.
+        let target: String?
+        let decoder_input_ids: [Int]?
+        /// An encoder-decoder's decoder self-attention and cross-attention, as `attentions`.
+        let decoder_attentions: [[[[[Float]]]]]?
+        let cross_attentions: [[[[[Float]]]]]?
     }
 
     struct Model: Decodable {
@@ -71,6 +77,7 @@ func expectCausal(_ maps: AttentionMaps, sourceLocation: SourceLocation = #_sour
 @Suite struct AttentionParityTests {
     static let decoders = ["tiny-gpt2", "tiny-llama", "tiny-llama-tied-bf16"]
     static let encoders = ["tiny-bert", "tiny-roberta", "tiny-distilbert"]
+    static let encoderDecoders = ["tiny-bart", "tiny-t5"]
     let tolerance = AttentionExpectedOutputs.all.tolerance
 
     @Test(arguments: decoders)
@@ -118,6 +125,29 @@ func expectCausal(_ maps: AttentionMaps, sourceLocation: SourceLocation = #_sour
         let n = sequences[0].count
         let unpadded = reference.flatMap { $0.flatMap { $0.prefix(n).flatMap { $0.prefix(n) } } }
         #expect(maxAbsDifference(alone.values, unpadded) <= tolerance)
+    }
+
+    @Test(arguments: encoderDecoders)
+    func encoderDecoderMapsMatchTransformers(model name: String) throws {
+        let (loaded, folder) = try convertedFixture(name)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let model = try #require(loaded.model as? any CrossAttentionInspectable)
+        let testCase = try #require(AttentionExpectedOutputs.cases(of: name).first)
+        let source = testCase.input_ids[0], target = try #require(testCase.decoder_input_ids)
+        #expect(loaded.tokenizer.encode(testCase.texts[0]) == source)
+        let maps = model.attention(source: source, target: target)
+        expectAttention(maps.encoder, equal: testCase.attentions[0], within: tolerance, "\(name) encoder")
+        expectAttention(maps.decoder, equal: try #require(testCase.decoder_attentions)[0], within: tolerance,
+                        "\(name) decoder")
+        expectAttention(maps.cross, equal: try #require(testCase.cross_attentions)[0], within: tolerance,
+                        "\(name) cross")
+        #expect(maps.cross.queries == target.count && maps.cross.keys == source.count)
+        expectCausal(maps.decoder)
+        #expect(model.selfAttention(source) == maps.encoder)
+        // The pipeline's views: the decoder's input is the start token, then the target's tokens.
+        let views = try loaded.attention(of: testCase.texts[0], target: testCase.target).views
+        #expect(views.map(\.kind) == [.encoder, .decoder, .cross])
+        #expect(views[2].maps == maps.cross && views[2].queryLabels.count == target.count)
     }
 
     @Test func recordingLeavesTheLogitsAsTheyAre() throws {
