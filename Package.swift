@@ -41,6 +41,8 @@ let package = Package(
             "Zoo",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Times tokenizer encoding for Tools/bench_tokenizers.py.
+        .executableTarget(name: "zoo-tokenizer-bench", dependencies: ["ZooTokenizers"], path: "Tools/TokenizerBench"),
 
         // The fuzz harnesses of every parser of outside bytes, and the seeded mutation fuzzer that drives them
         // (Tools/fuzz runs it; the default test run replays only the saved findings).

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Creates the pinned Python reference stack (transformers, torch, tokenizers, safetensors, h5py, and gguf with
-# accelerate, which transformers needs to read GGUF files), and CTranslate2 as a benchmark peer, in Tools/.venv.
+# Creates the pinned Python reference stack in Tools/.venv: transformers, torch, tokenizers, safetensors, h5py, gguf
+# with accelerate (which transformers needs to read GGUF files), sentencepiece and protobuf (which train and read the
+# SentencePiece model of the unigram fixtures), gensim and pyarrow (word vectors), and CTranslate2 as a benchmark peer.
 # Only the fixture generators and benchmarks use it; the Swift package and its tests never need Python.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -20,7 +21,9 @@ fi
     "numpy==2.4.6" \
     "gensim==4.4.0" \
     "pyarrow==26.0.1" \
-    "ctranslate2==4.8.5"
+    "ctranslate2==4.8.5" \
+    "sentencepiece==0.2.3" \
+    "protobuf==7.36.2"
 # llama.cpp, the peer of the GGUF benchmark rows (Tools/bench_quantized.py). PyPI has only its source: pip builds it
 # with gcc and a cmake it fetches from PyPI, about an hour on 2 busy cores, so only when it is missing.
 if ! "$venv/bin/python" -c "import llama_cpp" 2>/dev/null; then

@@ -100,6 +100,7 @@ public struct LoadedModel {
         if model is any MaskedLanguageModel { commands.append("fill-mask") }
         if model is any EncoderModel { commands += ["embed", "similarity"] }
         if model is any WordEmbeddingModel { commands += ["similarity", "neighbors", "analogy", "eval-analogies"] }
+        if model is any SequenceToSequenceModel { commands.append("text2text") }
         return commands
     }
 

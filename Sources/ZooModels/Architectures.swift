@@ -8,6 +8,8 @@ public enum Architectures {
         RoBERTa.self,
         DistilBERT.self,
         WordVectors.self,
+        BART.self,
+        T5.self,
     ]
 
     /// The plugin serving `modelType`, if any.

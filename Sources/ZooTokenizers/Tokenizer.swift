@@ -21,7 +21,8 @@ public final class Tokenizer: Sendable {
     public let idLimit: Int
 
     /// `roleNames` are the tokens the files name for parts (tokenizer_config.json's `mask_token`, ...). A part
-    /// they leave unnamed goes to a special added token with one of the part's conventional contents, if any.
+    /// they leave unnamed goes to a special added token with one of the part's conventional contents, if any,
+    /// unless the files name it for something else (`reservedTokens`, such as T5's end token "</s>").
     init(
         addedTokens: [AddedToken],
         normalizer: (any Normalizer)?,
@@ -29,7 +30,8 @@ public final class Tokenizer: Sendable {
         model: any TokenizationModel,
         postProcessor: (any PostProcessor)?,
         decoder: (any TokenDecoder)?,
-        roleNames: [SpecialTokenRole: String] = [:]
+        roleNames: [SpecialTokenRole: String] = [:],
+        reservedTokens: Set<String> = []
     ) {
         let addedVocabulary = AddedVocabulary(addedTokens, model: model.vocabulary)
         self.addedVocabulary = addedVocabulary
@@ -44,7 +46,9 @@ public final class Tokenizer: Sendable {
         for role in SpecialTokenRole.allCases {
             if let name = roleNames[role] {
                 if let id = addedVocabulary.id(of: name) ?? model.vocabulary.id(of: name) { roles[role] = (name, id) }
-            } else if let token = role.conventionalContents.first(where: addedVocabulary.isSpecial) {
+            } else if let token = role.conventionalContents.first(where: {
+                addedVocabulary.isSpecial($0) && !reservedTokens.contains($0)
+            }) {
                 roles[role] = (token, addedVocabulary.id(of: token)!)
             }
         }
@@ -113,13 +117,11 @@ public final class Tokenizer: Sendable {
     /// The text of `ids`, as Hugging Face's `decode`. Unknown ids are skipped; bytes that are not valid UTF-8
     /// become U+FFFD.
     public func decode(_ ids: [Int], skipSpecialTokens: Bool = false) -> String {
-        var bytes: [UInt8] = []
-        var position = 0
-        for id in ids {
-            guard let token = decodedToken(for: id, skipSpecialTokens: skipSpecialTokens) else { continue }
-            decoder.appendBytes(of: token, position: position, to: &bytes)
-            position += 1
+        var tokens = ids.compactMap {
+            decodedToken(for: $0, skipSpecialTokens: skipSpecialTokens).map { Array($0.utf8) }
         }
+        decoder.decode(&tokens, from: 0)
+        let bytes = tokens.flatMap { $0 }
         return bytes.withUnsafeBufferPointer { UTF8Repair.decode($0, isFinal: true).text }
     }
 
@@ -164,12 +166,16 @@ public final class Tokenizer: Sendable {
                         appendAddedToken(id, UnsafeBufferPointer(rebasing: utf8[range]), to: &encoding)
                     case .text(let range):
                         let raw = UnsafeBufferPointer(rebasing: utf8[range])
+                        // Only Metaspace's "first" scheme asks whether the text starts the input.
+                        let startsInput =
+                            range.lowerBound == 0 && preTokenizer?.needsInputStart == true
+                            && normalizer?.movesStart(of: raw) != true
                         if let normalizer {
                             normalizer.normalize(raw).withUnsafeBufferPointer {
-                                encodeNormalized($0, encoder: encoder, into: &encoding)
+                                encodeNormalized($0, startsInput: startsInput, encoder: encoder, into: &encoding)
                             }
                         } else {
-                            encodeNormalized(raw, encoder: encoder, into: &encoding)
+                            encodeNormalized(raw, startsInput: startsInput, encoder: encoder, into: &encoding)
                         }
                     }
                 }
@@ -179,7 +185,8 @@ public final class Tokenizer: Sendable {
     }
 
     private func encodeNormalized(
-        _ text: UnsafeBufferPointer<UInt8>, encoder: any WordEncoder, into encoding: inout EncodingPart
+        _ text: UnsafeBufferPointer<UInt8>, startsInput: Bool, encoder: any WordEncoder,
+        into encoding: inout EncodingPart
     ) {
         for piece in addedVocabulary.normalizedMatcher.split(text) {
             switch piece {
@@ -191,7 +198,9 @@ public final class Tokenizer: Sendable {
                     encodeWord(piece, encoder: encoder, into: &encoding)
                     continue
                 }
-                preTokenizer.forEachWord(in: piece) { encodeWord($0, encoder: encoder, into: &encoding) }
+                preTokenizer.forEachWord(in: piece, startsInput: startsInput && range.lowerBound == 0) { word, _ in
+                    encodeWord(word, encoder: encoder, into: &encoding)
+                }
             }
         }
     }
@@ -199,10 +208,10 @@ public final class Tokenizer: Sendable {
     private func encodeWord(
         _ word: UnsafeBufferPointer<UInt8>, encoder: any WordEncoder, into encoding: inout EncodingPart
     ) {
-        let start = encoding.ids.count
-        encoder.encode(word, into: &encoding.ids)
-        guard encoding.tokens != nil else { return }
-        for id in encoding.ids[start...] { encoding.tokens?.append(model.vocabulary.token(for: id) ?? "") }
+        guard var tokens = encoding.tokens else { return encoder.encode(word, into: &encoding.ids) }
+        encoding.tokens = nil  // so that `tokens` is not copied as it grows
+        encoder.encode(word, into: &encoding.ids, tokens: &tokens, vocabulary: model.vocabulary)
+        encoding.tokens = tokens
     }
 
     private func appendAddedToken(_ id: Int, _ matched: UnsafeBufferPointer<UInt8>, to encoding: inout EncodingPart) {

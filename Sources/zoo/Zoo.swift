@@ -9,7 +9,8 @@ struct ZooCommand: ParsableCommand {
         abstract: "A Swift-native transformer model zoo: convert checkpoints, list them, run them.",
         subcommands: [Convert.self, List.self, Info.self, Tokenize.self, Generate.self, Chat.self, FillMask.self, Embed.self,
                       Similarity.self, Verify.self, Remove.self, Export.self, Neighbors.self, Analogy.self,
-                      EvalAnalogies.self, Bench.self])
+                      EvalAnalogies.self, Bench.self, Attention.self,
+                      Text2Text.self])
 }
 
 /// Options every command that reads or writes the zoo takes.

@@ -49,9 +49,15 @@ struct EncoderExpectedOutputs: Decodable {
     }
 }
 
+/// The encoder of fixture folder `name`, as `modelOfFixture` builds it.
+func encoderOfFixture(_ name: String) throws -> any EncoderModel {
+    guard let encoder = try modelOfFixture(name) as? any EncoderModel else { throw ZooError("\(name) is not an encoder") }
+    return encoder
+}
+
 /// The model of fixture folder `name`, imported through its plugin into a weights.h5 as the converter writes it,
 /// without its tokenizer: parity of the model does not wait for the tokenizer.
-func encoderOfFixture(_ name: String) throws -> any EncoderModel {
+func modelOfFixture(_ name: String) throws -> any LanguageModel {
     let source = fixture(name)
     let architecture = try Architectures.instantiate(try ModelConfig(contentsOf: source.appendingPathComponent("config.json")))
     let plan = try ImportPlan(checkpoint: try CheckpointSources.open(folder: source), architecture: architecture)
@@ -60,9 +66,7 @@ func encoderOfFixture(_ name: String) throws -> any EncoderModel {
     defer { try? FileManager.default.removeItem(at: folder) }
     let url = folder.appendingPathComponent(StoredModel.weightsFile)
     try plan.write(to: url, dtype: .float32) { _, _ in }
-    let model = try architecture.makeModel(weights: try ZooWeights(contentsOf: url))
-    guard let encoder = model as? any EncoderModel else { throw ZooError("\(name) is not an encoder") }
-    return encoder
+    return try architecture.makeModel(weights: try ZooWeights(contentsOf: url))
 }
 
 /// The first `count` positions of sequence `b` of a [batch, length, width] tensor, flattened.

@@ -12,13 +12,25 @@ enum Fixtures {
         directory.appendingPathComponent(path)
     }
 
-    static let expected: Expected = {
-        let data = try! Data(contentsOf: url("expected.json"))
-        return try! JSONDecoder().decode(Expected.self, from: data)
-    }()
+    static let expected = load("expected.json")
+    /// What Tools/make_unigram_fixtures.py records for the SentencePiece tokenizers, on a corpus with more texts.
+    static let unigram = load("unigram_expected.json")
+
+    /// The tokenizers of both files.
+    static let allTokenizers = expected.tokenizers + unigram.tokenizers
+
+    /// The file that recorded `tokenizer`, with the corpus and pairs it was given.
+    static func recording(of tokenizer: ExpectedTokenizer) -> Expected {
+        unigram.tokenizers.contains { $0.name == tokenizer.name } ? unigram : expected
+    }
 
     static func expectedTokenizer(_ name: String) -> ExpectedTokenizer {
-        expected.tokenizers.first { $0.name == name }!
+        allTokenizers.first { $0.name == name }!
+    }
+
+    private static func load(_ name: String) -> Expected {
+        let data = try! Data(contentsOf: url(name))
+        return try! JSONDecoder().decode(Expected.self, from: data)
     }
 
     /// GPT-2's tokenizer, loaded once per process as it takes a moment.

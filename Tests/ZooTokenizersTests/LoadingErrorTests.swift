@@ -158,18 +158,15 @@ import Testing
 
     @Test func unsupportedComponents() {
         expectTokenizerJSONError(
-            tokenizerJSON { $0["normalizer"] = ["type": "Precompiled", "precompiled_charsmap": "AAAA"] },
-            mentioning: "normalizer type \"Precompiled\" is not supported")
-        expectTokenizerJSONError(
             tokenizerJSON {
                 $0["normalizer"] = ["type": "Sequence", "normalizers": [["type": "NFC"], ["type": "Nmt"]]]
             },
             mentioning: "normalizer.normalizers[1]: normalizer type \"Nmt\" is not supported")
         expectTokenizerJSONError(
             tokenizerJSON {
-                $0["normalizer"] = ["type": "Replace", "pattern": ["Regex": "\\s+"], "content": " "]
+                $0["normalizer"] = ["type": "Replace", "pattern": ["Regex": "a|b"], "content": " "]
             },
-            mentioning: "normalizer.pattern: only a {\"String\": ...} pattern is supported")
+            mentioning: "normalizer.pattern.Regex: the regular expression \"a|b\" is not supported")
         expectTokenizerJSONError(
             tokenizerJSON { $0["normalizer"] = ["type": "Replace", "pattern": ["String": ""], "content": " "] },
             mentioning: "normalizer.pattern.String: an empty pattern is not supported")
@@ -177,16 +174,78 @@ import Testing
             tokenizerJSON { $0["pre_tokenizer"] = ["type": "Punctuation", "behavior": "Sideways"] },
             mentioning: "pre_tokenizer.behavior: unknown behavior \"Sideways\"")
         expectTokenizerJSONError(
-            tokenizerJSON { $0["pre_tokenizer"] = ["type": "Metaspace"] },
-            mentioning: "pre_tokenizer type \"Metaspace\"")
+            tokenizerJSON { $0["pre_tokenizer"] = ["type": "UnicodeScripts"] },
+            mentioning: "pre_tokenizer type \"UnicodeScripts\"")
         expectTokenizerJSONError(
             tokenizerJSON { $0["post_processor"] = ["type": "Custom"] }, mentioning: "post_processor type \"Custom\"")
         expectTokenizerJSONError(
-            tokenizerJSON { $0["decoder"] = ["type": "Metaspace"] }, mentioning: "decoder type \"Metaspace\"")
-        expectTokenizerJSONError(
-            model { $0["type"] = "Unigram" }, mentioning: "model type \"Unigram\" is not supported")
+            tokenizerJSON { $0["decoder"] = ["type": "CTC"] }, mentioning: "decoder type \"CTC\"")
         expectTokenizerJSONError(model { $0["dropout"] = 0.1 }, mentioning: "model.dropout", "not supported")
         expectTokenizerJSONError(tokenizerJSON { $0["version"] = "2.0" }, mentioning: "unsupported version \"2.0\"")
+    }
+
+    /// A model the runtime does not implement is an error naming its type, in an error naming the file.
+    @Test func unimplementedModelTypesAreNamed() {
+        for type in ["WordLevel", "Bigram"] {
+            expectTokenizerJSONError(
+                model { $0["type"] = type }, mentioning: "model: model type \"\(type)\" is not supported")
+        }
+    }
+
+    func unigram(_ change: (inout [String: Any]) -> Void) -> URL {
+        tokenizerJSON { json in
+            var model: [String: Any] = [
+                "type": "Unigram", "unk_id": 0, "byte_fallback": false,
+                "vocab": [["<unk>", 0.0], ["a", -1.5], ["b", -2]],
+            ]
+            change(&model)
+            json["model"] = model
+            json["pre_tokenizer"] = ["type": "Metaspace", "replacement": "▁", "prepend_scheme": "always"]
+            json["decoder"] = NSNull()
+        }
+    }
+
+    @Test func brokenUnigramModels() throws {
+        #expect(try Tokenizer.load(file: unigram { _ in }).encode("ab a") == [0, 1, 2, 0, 1])
+        expectTokenizerJSONError(unigram { $0["unk_id"] = 3 }, mentioning: "model.unk_id: unk_id 3 is not the id")
+        expectTokenizerJSONError(unigram { $0["unk_id"] = -1 }, mentioning: "model.unk_id")
+        expectTokenizerJSONError(
+            unigram { $0["vocab"] = [["a"]] }, mentioning: "model.vocab[0]: expected a piece and its score")
+        expectTokenizerJSONError(
+            unigram { $0["vocab"] = [["a", "high"]] },
+            mentioning: "model.vocab[0][1]: expected a number, found a string")
+        expectTokenizerJSONError(
+            unigram { $0["vocab"] = ["a": 1] }, mentioning: "model.vocab: expected an array, found an object")
+        expectTokenizerJSONError(unigram { $0.removeValue(forKey: "vocab") }, mentioning: "model: missing \"vocab\"")
+    }
+
+    @Test func brokenSentencePieceComponents() {
+        func precompiled(_ charsmap: String) -> URL {
+            tokenizerJSON { $0["normalizer"] = ["type": "Precompiled", "precompiled_charsmap": charsmap] }
+        }
+        expectTokenizerJSONError(
+            precompiled("not base64!"), mentioning: "normalizer.precompiled_charsmap: not valid base64")
+        expectTokenizerJSONError(precompiled("AAA="), mentioning: "shorter than its 4-byte header")
+        // A trie of 64 bytes in a blob of 8.
+        expectTokenizerJSONError(precompiled("QAAAAAAAAAA="), mentioning: "its trie of 64 bytes does not fit")
+        // One trie unit, then replacements that are not UTF-8.
+        expectTokenizerJSONError(precompiled("BAAAAAAAAAD/"), mentioning: "not valid UTF-8")
+        expectTokenizerJSONError(
+            tokenizerJSON { $0["pre_tokenizer"] = ["type": "Metaspace", "replacement": "__"] },
+            mentioning: "pre_tokenizer.replacement: expected one character")
+        expectTokenizerJSONError(
+            tokenizerJSON {
+                $0["pre_tokenizer"] = ["type": "Metaspace", "replacement": "▁", "prepend_scheme": "sometimes"]
+            },
+            mentioning: "pre_tokenizer.prepend_scheme: unknown prepend_scheme \"sometimes\"")
+        expectTokenizerJSONError(
+            tokenizerJSON {
+                $0["pre_tokenizer"] = ["type": "Metaspace", "replacement": "▁", "add_prefix_space": false]
+            },
+            mentioning: "add_prefix_space false does not match prepend_scheme \"always\"")
+        expectTokenizerJSONError(
+            tokenizerJSON { $0["decoder"] = ["type": "Strip", "content": " ", "start": -1, "stop": 0] },
+            mentioning: "decoder.start: expected a count, found -1")
     }
 
     /// transformers turns them off for a call that does not ask for them: one text is encoded whole.

@@ -10,11 +10,12 @@ import Testing
         expected.name == "gpt2" ? try Fixtures.gpt2() : try Tokenizer.load(file: Fixtures.url(expected.path))
     }
 
-    @Test(arguments: Fixtures.expected.tokenizers)
+    @Test(arguments: Fixtures.allTokenizers)
     func idsAndTokens(_ expected: ExpectedTokenizer) throws {
         let tokenizer = try Self.load(expected)
-        #expect(expected.cases.count == Fixtures.expected.corpus.count)
-        for (text, reference) in zip(Fixtures.expected.corpus, expected.cases) {
+        let corpus = Fixtures.recording(of: expected).corpus
+        #expect(expected.cases.count == corpus.count)
+        for (text, reference) in zip(corpus, expected.cases) {
             let (ids, tokens) = tokenizer.encodeWithTokens(text)
             #expect(ids == reference.ids, "\(text.debugDescription)")
             #expect(tokens.map(Exact.init) == reference.tokens.map(Exact.init), "\(text.debugDescription)")
@@ -24,11 +25,12 @@ import Testing
         }
     }
 
-    @Test(arguments: Fixtures.expected.tokenizers)
+    @Test(arguments: Fixtures.allTokenizers)
     func pairs(_ expected: ExpectedTokenizer) throws {
         let tokenizer = try Self.load(expected)
-        #expect(expected.pairCases.count == Fixtures.expected.pairs.count)
-        for (pair, reference) in zip(Fixtures.expected.pairs, expected.pairCases) {
+        let pairs = Fixtures.recording(of: expected).pairs
+        #expect(expected.pairCases.count == pairs.count)
+        for (pair, reference) in zip(pairs, expected.pairCases) {
             let encoding = tokenizer.encode(pair[0], pair: pair[1])
             #expect(encoding.ids == reference.ids, "\(pair)")
             #expect(encoding.typeIDs == reference.typeIDs, "\(pair)")
@@ -37,7 +39,7 @@ import Testing
     }
 
     /// The mask, padding, classifier, separator and unknown tokens that transformers finds in the same files.
-    @Test(arguments: Fixtures.expected.tokenizers.filter { $0.roles != nil })
+    @Test(arguments: Fixtures.allTokenizers.filter { $0.roles != nil })
     func specialTokenParts(_ expected: ExpectedTokenizer) throws {
         let tokenizer = try Self.load(expected)
         let roles = try #require(expected.roles)
@@ -52,7 +54,7 @@ import Testing
         expect("unk", tokenizer.unknownToken, tokenizer.unknownTokenID)
     }
 
-    @Test(arguments: Fixtures.expected.tokenizers)
+    @Test(arguments: Fixtures.allTokenizers)
     func decode(_ expected: ExpectedTokenizer) throws {
         let tokenizer = try Self.load(expected)
         for reference in expected.cases {
@@ -63,7 +65,7 @@ import Testing
         }
     }
 
-    @Test(arguments: Fixtures.expected.tokenizers)
+    @Test(arguments: Fixtures.allTokenizers)
     func vocabulary(_ expected: ExpectedTokenizer) throws {
         let tokenizer = try Self.load(expected)
         #expect(tokenizer.vocabularySize == expected.vocabularySize)

@@ -70,4 +70,30 @@ import Testing
         #expect(ids.map { skipping.feed($0) }.joined() == "ab")
         #expect(ids.map { keeping.feed($0) }.joined() == "a<|endoftext|>b")
     }
+
+    /// With SentencePiece decoders, token by token (Metaspace) or over a window of ids (Llama's ByteFallback, Fuse
+    /// and Strip), the texts returned add up to the decoding of all ids, for every text of the corpus.
+    @Test(arguments: ["unigram-t5", "unigram-sentencepiece", "unigram-llama-byte-fallback",
+                      "unigram-llama-metaspace-first", "unigram-byte-fallback-ascii-only"])
+    func sentencePieceStreamsAddUpToTheDecoding(_ name: String) throws {
+        let expected = Fixtures.expectedTokenizer(name)
+        let tokenizer = try Tokenizer.load(file: Fixtures.url(expected.path))
+        for reference in expected.cases {
+            var stream = StreamingDecoder(tokenizer: tokenizer)
+            let text = reference.ids.map { stream.feed($0) }.joined() + stream.finish()
+            #expect(Exact(text) == Exact(reference.decoded), "\(reference.ids)")
+        }
+    }
+
+    /// A character spelled by byte-fallback tokens comes out whole once its last byte arrives.
+    @Test func holdsBackByteFallbackCharacters() throws {
+        let tokenizer = try Tokenizer.load(file: Fixtures.url("unigram-variants/llama-byte-fallback.json"))
+        let ids = tokenizer.encode("The 中文 keeper", addSpecialTokens: false)
+        #expect(ids.count > 8, "中 and 文 are three byte tokens each")
+        var stream = StreamingDecoder(tokenizer: tokenizer)
+        let chunks = ids.map { stream.feed($0) } + [stream.finish()]
+        #expect(!chunks.joined().unicodeScalars.contains("\u{FFFD}"))
+        #expect(chunks.contains { $0.hasSuffix("中") } && chunks.contains { $0 == "文" })
+        #expect(chunks.joined() == "The 中文 keeper")
+    }
 }

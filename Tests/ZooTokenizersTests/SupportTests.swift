@@ -37,4 +37,35 @@ import Testing
         while let entry = queue.pop() { order.append(entry.merged) }
         #expect(order == [23, 25, 27, 50, 91])
     }
+
+    /// The clusters the Precompiled normalizer cuts text into, with their ASCII shortcut, are Swift's characters.
+    @Test func graphemeClustersAreSwiftsCharacters() {
+        let extra = [
+            "a\r\nb\r\r\n\n\r", "a\u{301}b", "\u{600}1x", "ab\u{200D}\u{1F469}c", "x\u{1F1FA}\u{1F1F8}\u{1F1FA}y",
+        ]
+        for text in Fixtures.unigram.corpus + extra {
+            let clusters = Array(text.utf8).withUnsafeBufferPointer { bytes in
+                var clusters = GraphemeClusters(bytes)
+                return Array(AnyIterator { clusters.next() }).map { String(decoding: bytes[$0], as: UTF8.self) }
+            }
+            #expect(clusters.map(Exact.init) == text.map { Exact(String($0)) }, "\(text.debugDescription)")
+        }
+    }
+
+    /// Scores as tokenizers 0.23 reads them: each pair is a score in a fixture and what tokenizers writes back after
+    /// reading it (`to_str()`), which serde_json's reading has moved by one ulp from the correctly rounded value.
+    @Test func scoresAreReadAsSerdeJSONReadsThem() throws {
+        let pairs = [
+            ("-7.3070023313800085", "-7.307002331380008"), ("-9.322778398388541", "-9.32277839838854"),
+            ("-6.9395658942964324", "-6.939565894296432"), ("-7.6893885559519415", "-7.689388555951941"),
+            ("-3.4591891765594482", "-3.459189176559448"),
+        ]
+        for (written, read) in pairs {
+            #expect(SerdeFloat.parse(written) == Double(read)!, "\(written)")
+            #expect(Double(written)! != Double(read)!, "\(written) is one of the values serde_json rounds otherwise")
+        }
+        #expect(SerdeFloat.parse("0") == 0 && SerdeFloat.parse("-2") == -2 && SerdeFloat.parse("1e2") == 100)
+        #expect(SerdeFloat.parse("-1.5E-3") == -0.0015)
+        #expect(SerdeFloat.parse("1e400") == nil && SerdeFloat.parse("1.") == nil && SerdeFloat.parse("x") == nil)
+    }
 }

@@ -122,7 +122,7 @@ public struct GPT2: Architecture {
 
 /// A GPT-2 ready to run: the matrices in their stored type (float16, bfloat16 and block weights are computed with
 /// as they are, never expanded), norms and biases in float32.
-final class GPT2Model: CausalLanguageModel {
+final class GPT2Model: AttentionRecordingDecoder {
     struct Block {
         let norm1Weight, norm1Bias, qkvWeight, qkvBias, outWeight, outBias: Tensor
         let norm2Weight, norm2Bias, upWeight, upBias, downWeight, downBias: Tensor
@@ -135,6 +135,8 @@ final class GPT2Model: CausalLanguageModel {
     var vocabularySize: Int { architecture.config.vocab_size }
     var contextLength: Int { architecture.config.n_positions }
     var epsilon: Float { architecture.config.layer_norm_epsilon ?? 1e-5 }
+    var layerCount: Int { blocks.count }
+    var attentionHeads: Int { architecture.config.n_head }
 
     init(_ architecture: GPT2, weights: any WeightStore) throws {
         self.architecture = architecture
@@ -162,6 +164,11 @@ final class GPT2Model: CausalLanguageModel {
     }
 
     func forward(_ tokens: [Int], cache: KVCache, allPositions: Bool) -> Tensor {
+        forward(tokens, cache: cache, allPositions: allPositions, recorder: nil)
+    }
+
+    /// With a recorder (and an empty cache), also records each layer's attention maps.
+    func forward(_ tokens: [Int], cache: KVCache, allPositions: Bool, recorder: AttentionRecorder?) -> Tensor {
         let start = cache.length
         let width = architecture.width, heads = architecture.config.n_head, headDim = width / heads
         let x = embeddingLookup(tokenEmbedding, ids: tokens)
@@ -175,6 +182,8 @@ final class GPT2Model: CausalLanguageModel {
             let attended = causalSelfAttention(
                 q: qkv.data, k: qkv.data + width, v: qkv.data + 2 * width, stride: 3 * width, rows: tokens.count,
                 heads: heads, headDim: headDim, cache: cache, layer: i, scale: scale)
+            recorder?.record(layer: i, q: qkv.data, queryStride: 3 * width, k: qkv.data + width, keyStride: 3 * width,
+                             headDim: headDim, scale: scale, mask: .causal(firstPosition: 0))
             addInPlace(x, linear(attended, weight: block.outWeight, bias: block.outBias))
 
             let h2 = layerNorm(x, weight: block.norm2Weight, bias: block.norm2Bias, epsilon: epsilon)

@@ -170,7 +170,7 @@ public struct Llama: Architecture {
 }
 
 /// A Llama ready to run: norms and biases in float32, matrices in float32 or in their quantized blocks.
-final class LlamaModel: CausalLanguageModel {
+final class LlamaModel: AttentionRecordingDecoder {
     struct Block {
         let norm1, query, key, value, output, norm2, gate, up, down: Tensor
         let queryBias, keyBias, valueBias, outputBias, gateBias, upBias, downBias: Tensor?
@@ -183,6 +183,8 @@ final class LlamaModel: CausalLanguageModel {
 
     var vocabularySize: Int { architecture.config.vocab_size }
     var contextLength: Int { architecture.contextLength }
+    var layerCount: Int { blocks.count }
+    var attentionHeads: Int { architecture.heads }
 
     init(_ architecture: Llama, weights: any WeightStore) throws {
         self.architecture = architecture
@@ -218,6 +220,11 @@ final class LlamaModel: CausalLanguageModel {
     }
 
     func forward(_ tokens: [Int], cache: KVCache, allPositions: Bool) -> Tensor {
+        forward(tokens, cache: cache, allPositions: allPositions, recorder: nil)
+    }
+
+    /// With a recorder (and an empty cache), also records each layer's attention maps.
+    func forward(_ tokens: [Int], cache: KVCache, allPositions: Bool, recorder: AttentionRecorder?) -> Tensor {
         let start = cache.length
         let a = architecture
         let x = embeddingLookup(tokenEmbedding, ids: tokens)
@@ -236,6 +243,9 @@ final class LlamaModel: CausalLanguageModel {
                 q: q.data, queryStride: a.heads * a.headDim, k: k.data, v: v.data,
                 keyValueStride: a.keyValueHeads * a.headDim, rows: tokens.count, heads: a.heads,
                 keyValueHeads: a.keyValueHeads, headDim: a.headDim, cache: cache, layer: i, scale: scale)
+            recorder?.record(layer: i, q: q.data, queryStride: a.heads * a.headDim, k: k.data,
+                             keyStride: a.keyValueHeads * a.headDim, keyValueHeads: a.keyValueHeads, headDim: a.headDim,
+                             scale: scale, mask: .causal(firstPosition: 0))
             addInPlace(x, linear(attended, weight: block.output, bias: block.outputBias))
 
             let h2 = rmsNorm(x, weight: block.norm2, epsilon: a.epsilon)

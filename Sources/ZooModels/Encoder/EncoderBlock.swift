@@ -28,15 +28,23 @@ struct EncoderBlock {
         norm2Bias = try load("norm2.bias")
     }
 
-    /// `x` is [batch × length, width]; returns the layer's output of the same shape.
-    func callAsFunction(_ x: Tensor, input: EncoderInput, layout: EncoderLayout) -> Tensor {
-        let width = layout.width, headDim = width / layout.heads
+    /// `x` is [batch × length, width]; returns the layer's output of the same shape. With a recorder, also records
+    /// the attention maps of each sequence as those of layer `layer`.
+    func callAsFunction(_ x: Tensor, input: EncoderInput, layout: EncoderLayout,
+                        recorder: AttentionRecorder? = nil, layer: Int = 0) -> Tensor {
+        let width = layout.width, headDim = width / layout.heads, scale = 1 / Float(headDim).squareRoot()
         let q = linear(x, weight: queryWeight, bias: queryBias)
         let k = linear(x, weight: keyWeight, bias: keyBias)
         let v = linear(x, weight: valueWeight, bias: valueBias)
         let attended = bidirectionalAttention(
             q: q.data, k: k.data, v: v.data, stride: width, batch: input.batch, length: input.length,
-            heads: layout.heads, headDim: headDim, keyMask: input.mask, scale: 1 / Float(headDim).squareRoot())
+            heads: layout.heads, headDim: headDim, keyMask: input.mask, scale: scale)
+        for b in 0..<(recorder == nil ? 0 : input.batch) {
+            let rows = (b * input.length)..<((b + 1) * input.length)
+            recorder?.record(layer: layer, sequence: b, q: q.data + rows.lowerBound * width, queryStride: width,
+                             k: k.data + rows.lowerBound * width, keyStride: width, headDim: headDim, scale: scale,
+                             mask: .keys(Array(input.mask[rows])))
+        }
         let residual = linear(attended, weight: outWeight, bias: outBias)
         addInPlace(residual, x)
         let h = layerNorm(residual, weight: norm1Weight, bias: norm1Bias, epsilon: layout.epsilon)

@@ -1,7 +1,6 @@
 /// What Hugging Face does without a decoder: the tokens joined with spaces.
-struct JoiningDecoder: TokenDecoder {
-    func appendBytes(of token: String, position: Int, to bytes: inout [UInt8]) {
-        if position > 0 { bytes.append(UInt8(ascii: " ")) }
-        bytes.append(contentsOf: token.utf8)
+struct JoiningDecoder: TokenByTokenDecoder {
+    func decode(_ token: [UInt8], position: Int) -> [UInt8] {
+        position > 0 ? [UInt8(ascii: " ")] + token : token
     }
 }

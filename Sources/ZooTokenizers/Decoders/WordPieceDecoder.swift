@@ -2,7 +2,7 @@
 /// without it, any other token after the first is preceded by a space. With `cleanup`, each token's text is then
 /// tidied as Hugging Face does: " ." becomes ".", " n't" becomes "n't", and so on. Like Hugging Face, the cleanup
 /// looks at one token (and the space put before it) at a time.
-struct WordPieceDecoder: TokenDecoder {
+struct WordPieceDecoder: TokenByTokenDecoder {
     let prefix: String
     let cleanup: Bool
 
@@ -11,8 +11,8 @@ struct WordPieceDecoder: TokenDecoder {
         (" do not", " don't"), (" 's", "'s"), (" 've", "'ve"), (" 're", "'re"),
     ].map { (Array($0.utf8), Array($1.utf8)) }
 
-    func appendBytes(of token: String, position: Int, to bytes: inout [UInt8]) {
-        var text = Array(token.utf8)
+    func decode(_ token: [UInt8], position: Int) -> [UInt8] {
+        var text = token
         if position > 0 {
             if text.starts(with: prefix.utf8) {
                 text.removeFirst(prefix.utf8.count)
@@ -26,6 +26,6 @@ struct WordPieceDecoder: TokenDecoder {
                 text = text.withUnsafeBufferPointer { replacingOccurrences(of: pattern, with: replacement, in: $0) }
             }
         }
-        bytes.append(contentsOf: text)
+        return text
     }
 }

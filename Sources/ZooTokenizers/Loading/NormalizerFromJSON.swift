@@ -1,5 +1,7 @@
+import Foundation
+
 /// Reads tokenizer.json's `normalizer`: BERT's, the Unicode normalization forms, Lowercase, StripAccents, Strip,
-/// Replace with a string pattern, and a Sequence of them.
+/// Replace, Prepend, SentencePiece's Precompiled, and a Sequence of them.
 enum NormalizerFromJSON {
     static func normalizer(_ json: JSONValue) throws -> any Normalizer {
         let object = try json.object()
@@ -21,7 +23,12 @@ enum NormalizerFromJSON {
                 left: try object.bool("strip_left", default: true),
                 right: try object.bool("strip_right", default: true))
         case "Replace":
-            return try replace(object)
+            let (pattern, content) = try replacement(object)
+            return ReplaceNormalizer(pattern: pattern, content: content)
+        case "Prepend":
+            return PrependNormalizer(prefix: Array(try object.required("prepend").string().utf8))
+        case "Precompiled":
+            return PrecompiledNormalizer(charsmap: try charsmap(object.required("precompiled_charsmap")))
         case "Sequence":
             return NormalizerSequence(normalizers: try object.required("normalizers").array().map(normalizer))
         default:
@@ -29,15 +36,36 @@ enum NormalizerFromJSON {
         }
     }
 
-    /// `{"type": "Replace", "pattern": {"String": " "}, "content": "▁"}`; a regular expression pattern is not
-    /// supported.
-    private static func replace(_ object: JSONObject) throws -> ReplaceNormalizer {
-        let pattern = try object.required("pattern")
-        guard let string = try pattern.object()["String"] else {
-            throw pattern.error("only a {\"String\": ...} pattern is supported")
+    /// The pattern and content of a `Replace` normalizer or decoder: `{"type": "Replace", "pattern": {"String":
+    /// " "}, "content": "▁"}`, or a `{"Regex": ...}` pattern that `ReplacePattern` reads.
+    static func replacement(_ object: JSONObject) throws -> (ReplacePattern, [UInt8]) {
+        let json = try object.required("pattern")
+        let pattern = try json.object()
+        let content = Array(try object.required("content").string().utf8)
+        if let string = pattern["String"] {
+            let bytes = Array(try string.string().utf8)
+            guard !bytes.isEmpty else { throw string.error("an empty pattern is not supported") }
+            return (.string(bytes), content)
         }
-        let bytes = Array(try string.string().utf8)
-        guard !bytes.isEmpty else { throw string.error("an empty pattern is not supported") }
-        return ReplaceNormalizer(pattern: bytes, content: Array(try object.required("content").string().utf8))
+        if let regex = pattern["Regex"] {
+            let text = try regex.string()
+            guard let parsed = ReplacePattern(regex: text) else {
+                throw regex.error(
+                    "the regular expression \(text.debugDescription) is not supported (only one character or \\s, "
+                        + "repeated, as in \" {2,}\")")
+            }
+            return (parsed, content)
+        }
+        throw json.error("expected a {\"String\": ...} or {\"Regex\": ...} pattern")
+    }
+
+    /// SentencePiece's compiled rules, base64-encoded.
+    private static func charsmap(_ json: JSONValue) throws -> PrecompiledCharsmap {
+        guard let data = Data(base64Encoded: try json.string()) else { throw json.error("not valid base64") }
+        do {
+            return try PrecompiledCharsmap(data)
+        } catch {
+            throw json.error("not a SentencePiece charsmap: \(error.description)")
+        }
     }
 }

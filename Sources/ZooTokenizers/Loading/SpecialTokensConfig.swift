@@ -59,13 +59,21 @@ enum SpecialTokensConfig {
         return (tokens, roleNames)
     }
 
-    /// Only the tokens the files name for parts, for a tokenizer.json, which brings its own added tokens.
-    static func roleNames(in directory: URL) throws -> [SpecialTokenRole: String] {
+    /// Only the tokens the files name for parts, for a tokenizer.json, which brings its own added tokens; and the
+    /// beginning and end tokens they name, which no part takes by convention (T5's "</s>" is no separator).
+    static func roleNames(in directory: URL) throws -> (names: [SpecialTokenRole: String], reserved: Set<String>) {
         var names: [SpecialTokenRole: String] = [:]
+        var reserved: Set<String> = []
+        func content(_ value: JSONValue) throws -> String {
+            try (try? value.string()) ?? value.object().required("content").string()
+        }
         func collect(from config: JSONObject) throws {
             for role in SpecialTokenRole.allCases {
                 guard let value = config[role.rawValue] else { continue }
-                names[role] = try (try? value.string()) ?? value.object().required("content").string()
+                names[role] = try content(value)
+            }
+            for key in ["bos_token", "eos_token"] {
+                if let value = config[key], value.handle != nil { reserved.insert(try content(value)) }
             }
         }
         let config = try object(in: directory, "tokenizer_config.json")
@@ -73,7 +81,7 @@ enum SpecialTokensConfig {
         if config?["added_tokens_decoder"] == nil, let map = try object(in: directory, "special_tokens_map.json") {
             try collect(from: map)
         }
-        return names
+        return (names, reserved)
     }
 
     /// The parsed file `name` in `directory`, or nil when there is none.

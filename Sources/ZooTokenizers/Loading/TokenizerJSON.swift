@@ -9,20 +9,18 @@ enum TokenizerJSON {
         }
         // "truncation" and "padding" are left out, as transformers leaves them out of a call that does not ask
         // for them (MiniLM's file pads every text to 128 tokens): a text is encoded whole and alone.
-        let modelObject = try root.required("model").object()
-        let model: any TokenizationModel =
-            try modelObject["type"]?.string() == "WordPiece"
-            ? try WordPieceFromJSON.model(modelObject) : try BPEFromJSON.model(modelObject)
+        let model = try self.model(try root.required("model").object())
         let addedTokens = try root["added_tokens"]?.array().map { try addedToken($0.object()) } ?? []
         let directory = URL(fileURLWithPath: root.file).deletingLastPathComponent()
+        let roles = try SpecialTokensConfig.roleNames(in: directory)
         return Tokenizer(
             addedTokens: addedTokens,
             normalizer: try root["normalizer"].map { try NormalizerFromJSON.normalizer($0) },
             preTokenizer: try root["pre_tokenizer"].map { try PreTokenizerFromJSON.preTokenizer($0) },
             model: model,
             postProcessor: try root["post_processor"].flatMap { try PostProcessorFromJSON.processor($0) },
-            decoder: try root["decoder"].map { try decoder($0) },
-            roleNames: try SpecialTokensConfig.roleNames(in: directory))
+            decoder: try root["decoder"].map { try DecoderFromJSON.decoder($0) },
+            roleNames: roles.names, reservedTokens: roles.reserved)
     }
 
     /// An error for a component whose type is not implemented.
@@ -43,16 +41,13 @@ enum TokenizerJSON {
             special: special)
     }
 
-    private static func decoder(_ json: JSONValue) throws -> any TokenDecoder {
-        let object = try json.object()
+    /// BPE (the type an older file may leave out), WordPiece or Unigram; WordLevel and other types are an error
+    /// naming the type.
+    private static func model(_ object: JSONObject) throws -> any TokenizationModel {
         switch try object["type"]?.string() {
-        case "ByteLevel":
-            return ByteLevelDecoder()
-        case "WordPiece":
-            return WordPieceDecoder(
-                prefix: try object.string("prefix") ?? "##", cleanup: try object.bool("cleanup", default: true))
-        default:
-            throw unsupported(json, "decoder")
+        case "WordPiece": return try WordPieceFromJSON.model(object)
+        case "Unigram": return try UnigramFromJSON.model(object)
+        default: return try BPEFromJSON.model(object)
         }
     }
 }

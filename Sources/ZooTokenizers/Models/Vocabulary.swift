@@ -10,8 +10,10 @@ struct Vocabulary: Sendable {
     static let maximumCount = 1 << 22
 
     /// `entries` may come in any order. When two tokens share an id (Hugging Face then keeps an arbitrary one),
-    /// the id maps back to the one whose bytes sort first, so the choice does not depend on the order.
-    init(entries: [(token: String, id: Int)], source: String) throws {
+    /// the id maps back to the one whose bytes sort first, so the choice does not depend on the order. A token
+    /// given twice keeps its last id. `count` is the size the model reports, by default the number of distinct
+    /// tokens; a unigram model counts its pieces, repeated ones too.
+    init(entries: [(token: String, id: Int)], source: String, count: Int? = nil) throws {
         guard entries.count <= Self.maximumCount else {
             throw TokenizerError(path: source, problem: "\(entries.count) tokens is beyond the limit of \(Self.maximumCount)")
         }
@@ -33,10 +35,11 @@ struct Vocabulary: Sendable {
         self.tokens = tokens
         self.longestTokenLength = longestTokenLength
         self.largestID = tokens.keys.max() ?? -1
+        self.count = count ?? ids.count
     }
 
-    /// The number of distinct tokens.
-    var count: Int { ids.count }
+    /// The number of tokens, which added tokens' ids follow.
+    let count: Int
 
     func id(of token: String) -> Int? { ids.value(for: token.utf8) }
 

@@ -86,6 +86,12 @@ struct BertNormalizer: Normalizer {
         return output
     }
 
+    /// clean_text removes control characters with Hugging Face's `filter`, which keeps alignments.
+    func movesStart(of text: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard cleanText, let value = firstScalarValue(of: text) else { return false }
+        return value < 0x80 ? asciiMap[Int(value)] < 0 : ScalarTraits(value).contains(.removedByCleanText)
+    }
+
     /// Decomposes `pending`, drops its nonspacing marks and lowercases the rest when asked.
     private func flush(_ pending: inout [UInt8], to output: inout [UInt8]) {
         var decomposed: [UInt8] = []

@@ -10,4 +10,16 @@ struct NormalizerSequence: Normalizer {
         }
         return bytes
     }
+
+    func movesStart(of text: UnsafeBufferPointer<UInt8>) -> Bool {
+        var bytes = Array(text)
+        for normalizer in normalizers {
+            let (moved, next) = bytes.withUnsafeBufferPointer { text in
+                normalizer.movesStart(of: text) ? (true, []) : (false, normalizer.normalize(text))
+            }
+            if moved { return true }
+            bytes = next
+        }
+        return false
+    }
 }

@@ -9,4 +9,8 @@ struct StripAccentsNormalizer: Normalizer {
         }
         return output
     }
+
+    func movesStart(of text: UnsafeBufferPointer<UInt8>) -> Bool {
+        firstScalarValue(of: text).map { ScalarTraits($0).contains(.combiningMark) } ?? false
+    }
 }

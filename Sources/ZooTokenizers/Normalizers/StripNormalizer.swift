@@ -25,6 +25,10 @@ struct StripNormalizer: Normalizer {
         return Array(text[start..<end])
     }
 
+    func movesStart(of text: UnsafeBufferPointer<UInt8>) -> Bool {
+        left && (firstScalarValue(of: text).map { ScalarTraits($0).contains(.whitespace) } ?? false)
+    }
+
     private func isWhitespace(_ character: UnsafeBufferPointer<UInt8>) -> Bool {
         ScalarTraits(UInt32(scalarValue(character))).contains(.whitespace)
     }

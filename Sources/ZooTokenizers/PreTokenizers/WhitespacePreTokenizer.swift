@@ -41,7 +41,9 @@ func splitAtWhitespace(_ text: UnsafeBufferPointer<UInt8>, isolating isolated: S
     while offset < text.count {
         let length = utf8Length(leadingByte: text[offset])
         let character = UnsafeBufferPointer(rebasing: text[offset..<offset + length])
-        let traits = ScalarTraits(UInt32(scalarValue(character)))
+        let value = UInt32(scalarValue(character))
+        // No whitespace lies beyond the basic plane: there, only isolated characters need their traits worked out.
+        let traits = value < 0x1_0000 || !isolated.isEmpty ? ScalarTraits(value) : []
         if traits.contains(.whitespace) {
             emit(wordStart..<offset)
             wordStart = offset + length

@@ -52,3 +52,9 @@ func forEachScalar(in text: UnsafeBufferPointer<UInt8>, _ body: (UInt32, UnsafeB
         offset += length
     }
 }
+
+/// The value of the first scalar of `text` (valid UTF-8), nil when it is empty.
+func firstScalarValue(of text: UnsafeBufferPointer<UInt8>) -> UInt32? {
+    guard let lead = text.first else { return nil }
+    return UInt32(scalarValue(UnsafeBufferPointer(rebasing: text[0..<utf8Length(leadingByte: lead)])))
+}

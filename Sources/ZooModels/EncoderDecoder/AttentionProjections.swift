@@ -1,0 +1,99 @@
+import ZooTensor
+
+/// The four projections of one multi-head attention (query, key, value, output), with or without biases, and the
+/// three ways an encoder-decoder runs them: the encoder's self-attention, the decoder's cached causal
+/// self-attention, and the decoder's cross-attention to the encoder's output.
+///
+/// Canonical names: `<prefix>.q`, `.k`, `.v` ([heads × headDim, width]) and `.out` ([width, heads × headDim]), each
+/// `.weight` and, with biases, `.bias`.
+struct AttentionProjections {
+    let query, key, value, output: Tensor
+    let queryBias, keyBias, valueBias, outputBias: Tensor?
+    let heads: Int
+    let headDim: Int
+    /// The factor on the query-key products: 1/√headDim in BART, 1 in T5 (folded into its weights).
+    let scale: Float
+
+    init(_ prefix: String, weights: any WeightStore, biases: Bool, heads: Int, headDim: Int, scale: Float) throws {
+        func load(_ name: String) throws -> Tensor { try weights.tensor("\(prefix).\(name)").float32() }
+        func bias(_ name: String) throws -> Tensor? { biases ? try load(name + ".bias") : nil }
+        query = try load("q.weight")
+        key = try load("k.weight")
+        value = try load("v.weight")
+        output = try load("out.weight")
+        queryBias = try bias("q")
+        keyBias = try bias("k")
+        valueBias = try bias("v")
+        outputBias = try bias("out")
+        self.heads = heads
+        self.headDim = headDim
+        self.scale = scale
+    }
+
+    /// The shapes of the projections under `prefix`, for an architecture's `tensorShapes`.
+    static func shapes(_ prefix: String, width: Int, inner: Int, biases: Bool) -> [String: [Int]] {
+        var shapes: [String: [Int]] = [:]
+        for name in ["q", "k", "v"] {
+            shapes["\(prefix).\(name).weight"] = [inner, width]
+            if biases { shapes["\(prefix).\(name).bias"] = [inner] }
+        }
+        shapes["\(prefix).out.weight"] = [width, inner]
+        if biases { shapes["\(prefix).out.bias"] = [width] }
+        return shapes
+    }
+
+    private var inner: Int { heads * headDim }
+
+    /// Self-attention of every row of `x` ([n, width]) to every other, with an optional [heads, n, n] score bias.
+    /// A recorder keeps the probabilities as layer `layer`'s.
+    func encoderSelfAttention(_ x: Tensor, bias: Tensor? = nil, recorder: AttentionRecorder? = nil, layer: Int = 0) -> Tensor {
+        let n = x.shape[0]
+        let q = linear(x, weight: query, bias: queryBias)
+        let k = linear(x, weight: key, bias: keyBias)
+        let v = linear(x, weight: value, bias: valueBias)
+        let attended = biasedAttention(q: q.data, queryStride: inner, k: k.data, v: v.data, keyValueStride: inner,
+                                       rows: n, keyRows: n, heads: heads, headDim: headDim, scale: scale,
+                                       bias: bias?.data)
+        recorder?.record(layer: layer, q: q.data, queryStride: inner, k: k.data, keyStride: inner, headDim: headDim,
+                         scale: scale, mask: .none, bias: bias?.data)
+        return linear(attended, weight: output, bias: outputBias)
+    }
+
+    /// Causal self-attention of the new rows `x` at the positions after those in `cache`, whose keys and values
+    /// they join (layer `layer`; the caller advances `cache.length` after every layer has run). `bias`: [heads, n,
+    /// cache.length + n].
+    func decoderSelfAttention(_ x: Tensor, cache: KVCache, layer: Int, bias: Tensor? = nil,
+                              recorder: AttentionRecorder? = nil) -> Tensor {
+        let n = x.shape[0], start = cache.length
+        precondition(cache.width == inner && start + n <= cache.capacity, "decoder: cache too small or wrong width")
+        let q = linear(x, weight: query, bias: queryBias)
+        let k = linear(x, weight: key, bias: keyBias)
+        let v = linear(x, weight: value, bias: valueBias)
+        let keys = cache.keys[layer].mutableData, values = cache.values[layer].mutableData
+        (keys + start * inner).update(from: k.data, count: n * inner)
+        (values + start * inner).update(from: v.data, count: n * inner)
+        let attended = biasedAttention(q: q.data, queryStride: inner, k: keys, v: values, keyValueStride: inner,
+                                       rows: n, keyRows: start + n, heads: heads, headDim: headDim, scale: scale,
+                                       bias: bias?.data, causalOffset: start)
+        recorder?.record(layer: layer, q: q.data, queryStride: inner, k: keys, keyStride: inner, headDim: headDim,
+                         scale: scale, mask: .causal(firstPosition: start), bias: bias?.data)
+        return linear(attended, weight: output, bias: outputBias)
+    }
+
+    /// The keys and values of the encoder's output, which every decoding step's cross-attention reads.
+    func keysAndValues(of encoderStates: Tensor) -> (keys: Tensor, values: Tensor) {
+        (linear(encoderStates, weight: key, bias: keyBias), linear(encoderStates, weight: value, bias: valueBias))
+    }
+
+    /// Attention of the rows `x` to the whole encoder output, whose keys and values are given.
+    func crossAttention(_ x: Tensor, keys: Tensor, values: Tensor, recorder: AttentionRecorder? = nil,
+                        layer: Int = 0) -> Tensor {
+        let q = linear(x, weight: query, bias: queryBias)
+        let attended = biasedAttention(q: q.data, queryStride: inner, k: keys.data, v: values.data,
+                                       keyValueStride: inner, rows: x.shape[0], keyRows: keys.shape[0], heads: heads,
+                                       headDim: headDim, scale: scale)
+        recorder?.record(layer: layer, q: q.data, queryStride: inner, k: keys.data, keyStride: inner, headDim: headDim,
+                         scale: scale, mask: .none)
+        return linear(attended, weight: output, bias: outputBias)
+    }
+}

@@ -1,0 +1,34 @@
+import ZooTensor
+
+/// One decoder layer's attention: its causal self-attention and its cross-attention to the encoder.
+struct DecoderAttention {
+    let selfAttention: AttentionProjections
+    let crossAttention: AttentionProjections
+}
+
+extension EncodedInput {
+    /// The encoder's output with every decoder layer's cross-attention keys and values computed from it.
+    convenience init(hiddenStates: Tensor, decoderLayers: [DecoderAttention]) {
+        let pairs = decoderLayers.map { $0.crossAttention.keysAndValues(of: hiddenStates) }
+        self.init(hiddenStates: hiddenStates, crossKeys: pairs.map(\.keys), crossValues: pairs.map(\.values))
+    }
+}
+
+extension DecoderState {
+    /// An empty state for `layers` decoder layers whose self-attention keys and values are `width` wide.
+    convenience init(input: EncodedInput, layers: Int, capacity: Int, width: Int) {
+        self.init(input: input, cache: KVCache(layers: layers, capacity: capacity, width: width))
+    }
+}
+
+extension HuggingFaceNames {
+    /// The canonical name of a projection or norm inside a layer, `block` + the module's canonical name from
+    /// `modules` + ".weight" or ".bias", for `rest` such as "self_attn.q_proj.bias".
+    static func module(_ rest: String, in block: String, modules: [String: String]) -> ImportRule {
+        for suffix in [".weight", ".bias"] where rest.hasSuffix(suffix) {
+            guard let canonical = modules[String(rest.dropLast(suffix.count))] else { return .unknown }
+            return .tensor(block + canonical + suffix, .none)
+        }
+        return .unknown
+    }
+}

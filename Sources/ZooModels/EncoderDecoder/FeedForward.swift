@@ -1,0 +1,38 @@
+import ZooTensor
+
+/// The feed-forward of an encoder-decoder layer: down(act(up(x))), or with a gate, down(act(gate(x)) · up(x))
+/// (T5 v1.1's gated-GELU). Canonical names `<prefix>.up`, `.down` and, when gated, `.gate`, each `.weight` and, with
+/// biases, `.bias`.
+struct FeedForward {
+    let up, down: Tensor
+    let gate: Tensor?
+    let upBias, downBias: Tensor?
+    let activation: Activation
+
+    init(_ prefix: String, weights: any WeightStore, gated: Bool, biases: Bool, activation: Activation) throws {
+        func load(_ name: String) throws -> Tensor { try weights.tensor("\(prefix).\(name)").float32() }
+        up = try load("up.weight")
+        down = try load("down.weight")
+        gate = gated ? try load("gate.weight") : nil
+        upBias = biases ? try load("up.bias") : nil
+        downBias = biases ? try load("down.bias") : nil
+        self.activation = activation
+    }
+
+    static func shapes(_ prefix: String, width: Int, inner: Int, gated: Bool, biases: Bool) -> [String: [Int]] {
+        var shapes = ["\(prefix).up.weight": [inner, width], "\(prefix).down.weight": [width, inner]]
+        if gated { shapes["\(prefix).gate.weight"] = [inner, width] }
+        if biases {
+            shapes["\(prefix).up.bias"] = [inner]
+            shapes["\(prefix).down.bias"] = [width]
+        }
+        return shapes
+    }
+
+    func callAsFunction(_ x: Tensor) -> Tensor {
+        let hidden = linear(x, weight: gate ?? up, bias: gate == nil ? upBias : nil)
+        activation.apply(hidden)
+        if gate != nil { multiplyInPlace(hidden, linear(x, weight: up, bias: upBias)) }
+        return linear(hidden, weight: down, bias: downBias)
+    }
+}
