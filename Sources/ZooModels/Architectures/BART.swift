@@ -129,6 +129,30 @@ public struct BART: Architecture {
         return .unknown
     }
 
+    public func exportName(forCanonicalName name: String) -> ExportName? {
+        guard tensorShapes[name] != nil else { return nil }
+        switch name {
+        case "lm_head.weight", "final_logits_bias": return ExportName(name)
+        case "token_embedding.weight": return ExportName("model.shared.weight")
+        default: break
+        }
+        for stack in ["encoder", "decoder"] {
+            let inStack = HuggingFaceNames.local(name, prefix: stack + ".")
+            guard inStack != name else { continue }
+            switch inStack {
+            case "token_embedding.weight": return ExportName("model.\(stack).embed_tokens.weight")
+            case "position_embedding.weight": return ExportName("model.\(stack).embed_positions.weight")
+            case "embedding_norm.weight": return ExportName("model.\(stack).layernorm_embedding.weight")
+            case "embedding_norm.bias": return ExportName("model.\(stack).layernorm_embedding.bias")
+            default:
+                let count = stack == "encoder" ? config.encoder_layers : config.decoder_layers
+                return HuggingFaceNames.blockExportName(inStack, count: count, modules: stack == "encoder"
+                    ? Self.encoderModules : Self.decoderModules, under: "model.\(stack).layers.")
+            }
+        }
+        return nil
+    }
+
     static let encoderModules = [
         "self_attn.q_proj": "attn.q", "self_attn.k_proj": "attn.k", "self_attn.v_proj": "attn.v",
         "self_attn.out_proj": "attn.out", "self_attn_layer_norm": "norm1", "fc1": "mlp.up", "fc2": "mlp.down",

@@ -142,6 +142,28 @@ public struct T5: Architecture {
         ].merging(feedForwardModules(layer: 2)) { $1 }
     }
 
+    public func exportName(forCanonicalName name: String) -> ExportName? {
+        guard tensorShapes[name] != nil else { return nil }
+        switch name {
+        case "lm_head.weight": return ExportName(name)
+        case "token_embedding.weight": return ExportName("shared.weight")
+        default: break
+        }
+        for (stack, layers) in [("encoder", config.num_layers), ("decoder", decoderLayers)] {
+            let inStack = HuggingFaceNames.local(name, prefix: stack + ".")
+            guard inStack != name else { continue }
+            switch inStack {
+            case "final_norm.weight": return ExportName("\(stack).final_layer_norm.weight")
+            case "relative_attention_bias.weight":
+                return ExportName("\(stack).block.0.layer.0.SelfAttention.relative_attention_bias.weight")
+            default:
+                return HuggingFaceNames.blockExportName(inStack, count: layers, modules: stack == "encoder"
+                    ? encoderModules : decoderModules, under: "\(stack).block.")
+            }
+        }
+        return nil
+    }
+
     public func makeModel(weights: any WeightStore) throws -> any LanguageModel {
         try T5Model(self, weights: weights)
     }

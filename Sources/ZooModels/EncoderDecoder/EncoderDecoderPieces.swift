@@ -31,4 +31,14 @@ extension HuggingFaceNames {
         }
         return .unknown
     }
+
+    /// The inverse of `module(_:in:modules:)` for a name inside one stack: canonical
+    /// `blocks.<i>.<module>.<parameter>` becomes `<prefix><i>.<Hugging Face module>.<parameter>`.
+    static func blockExportName(_ canonical: String, count: Int, modules: [String: String], under prefix: String)
+        -> ExportName? {
+        guard let (layer, rest) = block(canonical, container: "blocks", count: count),
+              let (part, parameter) = parameter(rest),
+              let module = module(named: part, in: modules) else { return nil }
+        return ExportName("\(prefix)\(layer).\(module).\(parameter)")
+    }
 }
