@@ -92,25 +92,34 @@ extension WordVectorSearch {
             questionList.append(Question(section: names.count - 1, a: a, b: b, c: c, words: words))
         }
 
-        var correct = [Int](repeating: 0, count: names.count), incorrect = correct
-        let d = model.dimension, batch = 32
-        let weight = unitRows(searched)
-        for start in stride(from: 0, to: questionList.count, by: batch) {
-            let questions = questionList[start..<min(start + batch, questionList.count)]
-            let queries = questions.flatMap { meanUnitVector(rows: [$0.b, $0.c, $0.a], weights: [1, 1, -1]) }
-            let scores = linear(Tensor(shape: [questions.count, d], values: queries), weight: weight)
-            for (offset, question) in questions.enumerated() {
-                let inputs = [question.b, question.c, question.a]
-                let candidates = best(scores.data + offset * searched, count: searched, k: 5 + inputs.count)
-                    .filter { !inputs.contains($0) }.prefix(5)
-                let ignored = Set(question.words.prefix(3))
-                var predicted: String?
-                for candidate in candidates {
-                    predicted = word(candidate).uppercased()
-                    if rowOf[predicted!] != nil && !ignored.contains(predicted!) { break }
+        // The eight best rows of each question (gensim's five answers plus the three question words it drops),
+        // from chunks of rows small enough to stay in cache while every question passes over them.
+        let d = model.dimension, chunkRows = 8192, batch = 256
+        let queries = Tensor(shape: [questionList.count, d],
+                             values: questionList.flatMap { meanUnitVector(rows: [$0.b, $0.c, $0.a], weights: [1, 1, -1]) })
+        var tops = questionList.map { _ in TopScores(k: 8) }
+        for chunk in stride(from: 0, to: searched, by: chunkRows) {
+            let rows = unitRows(chunk..<min(chunk + chunkRows, searched))
+            for start in stride(from: 0, to: questionList.count, by: batch) {
+                let count = min(batch, questionList.count - start)
+                let scores = linear(queries.rowSlice(start..<start + count), weight: rows)
+                for q in 0..<count {
+                    tops[start + q].offer(scores.data + q * rows.shape[0], count: rows.shape[0], firstIndex: chunk)
                 }
-                if predicted == question.words[3] { correct[question.section] += 1 } else { incorrect[question.section] += 1 }
             }
+        }
+
+        var correct = [Int](repeating: 0, count: names.count), incorrect = correct
+        for (question, top) in zip(questionList, tops) {
+            let inputs = [question.b, question.c, question.a]
+            let candidates = top.indices.filter { !inputs.contains($0) }.prefix(5)
+            let ignored = Set(question.words.prefix(3))
+            var predicted: String?
+            for candidate in candidates {
+                predicted = word(candidate).uppercased()
+                if rowOf[predicted!] != nil && !ignored.contains(predicted!) { break }
+            }
+            if predicted == question.words[3] { correct[question.section] += 1 } else { incorrect[question.section] += 1 }
         }
         let sections = names.indices.map { AnalogyEvaluation.Section(section: names[$0], correct: correct[$0], incorrect: incorrect[$0]) }
         return AnalogyEvaluation(

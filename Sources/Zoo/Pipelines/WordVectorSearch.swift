@@ -59,7 +59,7 @@ public struct WordVectorSearch {
         let weights = positive.map { _ in Float(1) } + negative.map { _ in Float(-1) }
         let query = meanUnitVector(rows: rows, weights: weights)
         let searched = min(restrict ?? count, count)
-        let scores = linear(Tensor(shape: [1, model.dimension], values: query), weight: unitRows(searched))
+        let scores = linear(Tensor(shape: [1, model.dimension], values: query), weight: unitRows(0..<searched))
         return best(scores.data, count: searched, k: topK + rows.count)
             .filter { !rows.contains($0) }.prefix(topK)
             .map { Match(word: word($0), score: scores.data[$0]) }
@@ -94,30 +94,62 @@ public struct WordVectorSearch {
         return norm > 0 ? mean.map { Float(Double($0) / norm) } : mean
     }
 
-    /// The first `rows` unit vectors, as a view.
-    func unitRows(_ rows: Int) -> Tensor {
-        let unit = model.unitVectors
-        return Tensor(shape: [rows, model.dimension], dtype: .float32, storage: unit.storage, byteOffset: unit.byteOffset)
+    /// The unit vectors of `rows`, as a view.
+    func unitRows(_ rows: Range<Int>) -> Tensor { model.unitVectors.rowSlice(rows) }
+}
+
+extension Tensor {
+    /// Rows `range` of a float32 matrix, as a view.
+    func rowSlice(_ range: Range<Int>) -> Tensor {
+        Tensor(shape: [range.count, shape[1]], dtype: .float32, storage: storage,
+               byteOffset: byteOffset + range.lowerBound * shape[1] * 4)
     }
 }
 
 /// The indices of the `k` largest of `count` scores, largest first (equal scores: lower index first).
 func best(_ scores: UnsafePointer<Float>, count: Int, k: Int) -> [Int] {
-    let k = min(k, count)
-    guard k > 0 else { return [] }
-    func before(_ a: Int, _ b: Int) -> Bool { scores[a] != scores[b] ? scores[a] > scores[b] : a < b }
-    if k * 8 >= count { return Array((0..<count).sorted(by: before).prefix(k)) }
-    // A sorted list of the best so far; most scores fall below its last and cost one comparison.
-    var top = (0..<k).sorted(by: before)
-    for i in k..<count where scores[i] > scores[top[k - 1]] {
-        var j = k - 1
-        while j > 0 && before(i, top[j - 1]) {
-            top[j] = top[j - 1]
-            j -= 1
-        }
-        top[j] = i
+    if k * 8 >= count {
+        func before(_ a: Int, _ b: Int) -> Bool { scores[a] != scores[b] ? scores[a] > scores[b] : a < b }
+        return Array((0..<count).sorted(by: before).prefix(k))
     }
-    return top
+    var top = TopScores(k: k)
+    top.offer(scores, count: count, firstIndex: 0)
+    return top.indices
+}
+
+/// The `k` best of the scores offered so far, in chunks: their indices, largest score first (equal scores: lower
+/// index first). A sorted list; most scores fall below its last and cost one comparison.
+struct TopScores {
+    let k: Int
+    private(set) var indices: [Int] = []
+    private var scores: [Float] = []
+
+    init(k: Int) {
+        self.k = k
+        indices.reserveCapacity(k)
+        scores.reserveCapacity(k)
+    }
+
+    /// Offers `count` scores, those of indices `firstIndex` on (higher than any offered before).
+    mutating func offer(_ values: UnsafePointer<Float>, count: Int, firstIndex: Int) {
+        for i in 0..<count where indices.count < k || values[i] > scores[k - 1] {
+            // Strictly greater moves up: an equal score stays behind the earlier (lower) index.
+            var j = indices.count
+            if j < k {
+                indices.append(0)
+                scores.append(0)
+            } else {
+                j = k - 1
+            }
+            while j > 0 && values[i] > scores[j - 1] {
+                indices[j] = indices[j - 1]
+                scores[j] = scores[j - 1]
+                j -= 1
+            }
+            indices[j] = firstIndex + i
+            scores[j] = values[i]
+        }
+    }
 }
 
 /// A sum and difference of words, "king - man + woman": words and the operators + and -, separated by spaces. A
