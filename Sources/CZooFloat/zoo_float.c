@@ -36,23 +36,28 @@ static float zoo_f16_to_float(uint16_t h) {
 #define ZOO_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx2,fma,f16c")))
 #define ZOO_NAME(name) name##_avx512
 #define ZOO_HAS_F16C 1
+#define ZOO_TILE_INPUTS 4  // 4 × 4 sums in 16 of the 32 vector registers
 #include "kernels.inc"
 #undef ZOO_TARGET
 #undef ZOO_NAME
 #undef ZOO_HAS_F16C
+#undef ZOO_TILE_INPUTS
 
 #define ZOO_TARGET __attribute__((target("avx2,fma,f16c")))
 #define ZOO_NAME(name) name##_avx2
 #define ZOO_HAS_F16C 1
+#define ZOO_TILE_INPUTS 2  // a 16-lane vector takes two of the 16 registers
 #include "kernels.inc"
 #undef ZOO_TARGET
 #undef ZOO_NAME
 #undef ZOO_HAS_F16C
+#undef ZOO_TILE_INPUTS
 #endif
 
 #define ZOO_TARGET
 #define ZOO_NAME(name) name##_base
 #define ZOO_HAS_F16C 0
+#define ZOO_TILE_INPUTS 1
 #include "kernels.inc"
 
 // The widest vectors this CPU runs: 2 for AVX-512, 1 for AVX2 + FMA + F16C, 0 for the baseline. ZOO_SIMD=base
@@ -75,21 +80,24 @@ static int zoo_level(void) {
     return level;
 }
 
+int zoo_simd_level(void) { return zoo_level(); }
+
 const char *zoo_simd_name(void) {
     static const char *names[] = {"baseline", "avx2", "avx512"};
     return names[zoo_level()];
 }
 
 #if defined(__x86_64__)
-#define DISPATCH(call)                                      \
-    switch (zoo_level()) {                                  \
+#define DISPATCH_AT(level, call)                            \
+    switch (level) {                                        \
     case 2: call##_avx512 ARGS; return;                     \
     case 1: call##_avx2 ARGS; return;                       \
     default: call##_base ARGS; return;                      \
     }
 #else
-#define DISPATCH(call) call##_base ARGS;
+#define DISPATCH_AT(level, call) { (void)(level); call##_base ARGS; return; }
 #endif
+#define DISPATCH(call) DISPATCH_AT(zoo_level(), call)
 
 #define ARGS (w, stride, x, n, out, rows)
 void zoo_matvec_f32(const float *w, size_t stride, const float *x, size_t n, float *out, size_t rows) {
@@ -102,6 +110,24 @@ void zoo_matvec_bf16(const uint16_t *w, size_t stride, const float *x, size_t n,
     DISPATCH(matvec_bf16)
 }
 #undef ARGS
+#define ARGS (w, stride, x, batch, n, out, out_stride, rows)
+void zoo_matmul_at_level(int level, zoo_weight_type type, const void *weight, size_t stride, const float *x,
+                         size_t batch, size_t n, float *out, size_t out_stride, size_t rows) {
+    if (type == ZOO_WEIGHT_F32) {
+        const float *w = weight;
+        DISPATCH_AT(level, matmul_f32)
+    }
+    const uint16_t *w = weight;
+    if (type == ZOO_WEIGHT_F16) {
+        DISPATCH_AT(level, matmul_f16)
+    }
+    DISPATCH_AT(level, matmul_bf16)
+}
+#undef ARGS
+void zoo_matmul(zoo_weight_type type, const void *w, size_t stride, const float *x, size_t batch, size_t n, float *out,
+                size_t out_stride, size_t rows) {
+    zoo_matmul_at_level(zoo_level(), type, w, stride, x, batch, n, out, out_stride, rows);
+}
 #define ARGS (x, n)
 void zoo_gelu_tanh(float *x, size_t n) { DISPATCH(gelu_tanh) }
 void zoo_gelu_erf(float *x, size_t n) { DISPATCH(gelu_erf) }

@@ -20,12 +20,29 @@ static inline void zoo_cpu_relax(void) {
 
 /// Which vector width the kernels below run with on this CPU: "avx512", "avx2" or "baseline".
 const char *zoo_simd_name(void);
+/// The same as a number: 2 for AVX-512, 1 for AVX2, 0 for the baseline.
+int zoo_simd_level(void);
 
 /// out[r] += Σ_i w[r·stride + i] · x[i] for r in 0..<rows: the decode-time matrix-vector product over weight rows
 /// stored as float32, float16 (IEEE half) or bfloat16, read once and never expanded in memory.
 void zoo_matvec_f32(const float *w, size_t stride, const float *x, size_t n, float *out, size_t rows);
 void zoo_matvec_f16(const uint16_t *w, size_t stride, const float *x, size_t n, float *out, size_t rows);
 void zoo_matvec_bf16(const uint16_t *w, size_t stride, const float *x, size_t n, float *out, size_t rows);
+
+/// Input rows the small-batch product takes at most.
+#define ZOO_MATMUL_BATCH 16
+
+typedef enum { ZOO_WEIGHT_F32 = 0, ZOO_WEIGHT_F16 = 1, ZOO_WEIGHT_BF16 = 2 } zoo_weight_type;
+
+/// out[b·out_stride + r] += Σ_i w[r·stride + i] · x[b·n + i] for b in 0..<batch (batch ≤ ZOO_MATMUL_BATCH) and r in
+/// 0..<rows: the product of a few input rows with weight rows of the given type, each weight row read from memory
+/// once for all the input rows.
+void zoo_matmul(zoo_weight_type type, const void *w, size_t stride, const float *x, size_t batch, size_t n, float *out,
+                size_t out_stride, size_t rows);
+/// The same with the vectors of `level` (0 baseline, 1 AVX2, 2 AVX-512; at most `zoo_simd_level()`), so that tests
+/// can run every version.
+void zoo_matmul_at_level(int level, zoo_weight_type type, const void *w, size_t stride, const float *x, size_t batch,
+                         size_t n, float *out, size_t out_stride, size_t rows);
 
 /// Activations in place: GPT-2's tanh GELU, the exact (erf) GELU, and x · sigmoid(k·x) (SiLU for k = 1).
 void zoo_gelu_tanh(float *x, size_t n);

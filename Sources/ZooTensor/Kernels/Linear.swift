@@ -3,8 +3,8 @@ import Dispatch
 
 /// `x · weightᵀ + bias` for `x` of shape [n, in] and `weight` of shape [out, in] (PyTorch's Linear layout).
 ///
-/// One row against a float weight (float32, float16, bfloat16) runs `floatVectorProduct`. Otherwise a float32
-/// weight goes to BLAS as a matrix product. Any other weight type is never expanded whole: one row of a block-type
+/// One row against a float weight (float32, float16, bfloat16) runs `floatVectorProduct`, a few rows (up to
+/// `smallBatchRows`) `floatBatchProduct`. Otherwise a float32 weight goes to BLAS as a matrix product. Any other weight type is never expanded whole: one row of a block-type
 /// weight runs the fused dequantize-dot kernel (`blockVectorProduct`), split across the cores; otherwise tiles of
 /// weight rows are decoded into a small float32 buffer, one BLAS matrix product each.
 public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
@@ -20,6 +20,8 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
     let beta: Float = bias == nil ? 0 : 1
     if rows == 1 && !weight.dtype.isQuantized {
         floatVectorProduct(x.data, weight, out)
+    } else if rows <= smallBatchRows && !weight.dtype.isQuantized {
+        floatBatchProduct(x.data, rows: rows, weight, out)
     } else if weight.dtype == .float32 {
         floatProduct(x.data, weight.data, rows: rows, inputs: inputs, outputs: outputs, beta: beta, out)
     } else if rows == 1 && weight.dtype.isQuantized {
