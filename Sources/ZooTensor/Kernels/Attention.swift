@@ -36,27 +36,13 @@ public func causalSelfAttention(
         (valueCache + (start + r) * width).update(from: v + r * stride, count: width)
     }
     let total = start + n
-    let output = Tensor(zeros: [n, width])
     if n == 1 {
+        let output = Tensor(zeros: [1, width])
         singleQueryAttention(q: q, keys: keyCache, values: valueCache, length: total, keyValueWidth: width,
                              heads: heads, group: 1, headDim: headDim, scale: scale, into: output.mutableData)
         return output
     }
-    let scores = Tensor(zeros: [n, total])
-    let s = scores.mutableData
-    for h in 0..<heads {
-        let offset = h * headDim
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(total), Int32(headDim), scale,
-                    q + offset, Int32(stride), keyCache + offset, Int32(width), 0, s, Int32(total))
-        for r in 0..<n {
-            let row = s + r * total
-            // Row r is position start + r: it sees positions 0 ... start + r.
-            let visible = start + r + 1
-            for j in visible..<total { row[j] = -.infinity }
-            softmaxInPlace(row, count: total)
-        }
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(headDim), Int32(total), 1,
-                    s, Int32(total), valueCache + offset, Int32(width), 0, output.mutableData + offset, Int32(width))
-    }
-    return output
+    // Row r is position start + r: it sees positions 0 ... start + r.
+    return biasedAttention(q: q, queryStride: stride, k: keyCache, v: valueCache, keyValueStride: width, rows: n,
+                           keyRows: total, heads: heads, headDim: headDim, scale: scale, causalOffset: start)
 }

@@ -2,7 +2,8 @@ import COpenBLAS
 
 /// Multi-head attention of `n` query rows over `m` key/value rows, with an optional additive bias on the scores
 /// (T5's relative positions) and an optional causal limit: the one kernel of encoder-decoder models, which use it
-/// for the encoder's self-attention (n = m), the decoder's cached self-attention and its cross-attention.
+/// for the encoder's self-attention (n = m), the decoder's cached self-attention and its cross-attention, and
+/// of decoder-only models' causal self-attention over several new positions.
 ///
 /// `q` points at `n` rows `queryStride` floats apart, `k` and `v` at `m` rows `keyValueStride` apart; each row holds
 /// `heads × headDim` values, heads side by side. `bias`, when given, holds [heads, n, m] values added to the scaled
