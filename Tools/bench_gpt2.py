@@ -11,6 +11,9 @@ and the first token. Load: from nothing in memory (the files in the page cache) 
 tokenizer included.
 """
 import json
+import platform
+import shutil
+import subprocess
 import sys
 import time
 
@@ -120,6 +123,25 @@ class ZooRunner:
         return rss, f"budget: weights {weights:.0f} MB + 20% + KV cache {kv_cache:.0f} MB = {weights * 1.2 + kv_cache:.0f} MB"
 
 
+class BandwidthBound:
+    """The decode rate at which reading the float32 weights once per token takes all of the machine's read bandwidth,
+    measured by the `stream` line of Tools/bench_matvec_layout.c (two threads summing 468 MB) once per repeat."""
+    name = "f32 read-bandwidth bound"
+
+    def __init__(self, folder):
+        self.binary = folder / "matvec-layout"
+        source = BENCH.parent.parent / "bench_matvec_layout.c"
+        subprocess.run(["gcc", "-O2", "-mavx512f", "-mfma", "-pthread", str(source), "-o", str(self.binary)],
+                       check=True)
+        self.bytes_per_token = (BENCH / "zoo" / "gpt2-124m" / "weights.h5").stat().st_size
+
+    def measure(self, results):
+        output = subprocess.run([str(self.binary)], check=True, capture_output=True, text=True).stdout
+        rate = float(next(line.split()[1] for line in output.splitlines() if line.startswith("stream")))
+        results.setdefault(f"decode {PROMPT}+{NEW}", []).append(rate * 1e9 / self.bytes_per_token)
+        results.setdefault("read bandwidth", []).append(rate)
+
+
 class PeerMeasure:
     """One repeat of every workload on a loaded peer (its load time was measured once, when it was built)."""
 
@@ -150,6 +172,8 @@ def main():
     for make in (TorchRunner, lambda: CT2Runner("float32"), lambda: CT2Runner("int8")):
         log("GPT-2: loading a peer")
         measures.append(PeerMeasure(make(), lengths))
+    if shutil.which("gcc") and platform.machine() == "x86_64":
+        measures.append(BandwidthBound(BENCH))
     # Repeats go round all runtimes in turn, so that a change in the machine's load touches each of them alike.
     results = {measure.name: {} for measure in measures}
     for repeat in range(args.repeats):
@@ -159,10 +183,12 @@ def main():
             measure.measure(results[measure.name])
     for measure in measures:
         for workload, values in results[measure.name].items():
-            unit = "tok/s" if workload.startswith("decode") else "ms"
+            unit = "tok/s" if workload.startswith("decode") else "GB/s" if workload == "read bandwidth" else "ms"
             note = "one load, warm page cache" if workload.startswith("load") and len(values) == 1 else ""
             row(GROUP, workload, unit, measure.name, values, note)
     for measure in measures:
+        if isinstance(measure, BandwidthBound):
+            continue
         rss, note = measure.peak_memory()
         row(GROUP, f"peak memory, generating {PROMPT}+{NEW}", "MB", measure.name, rss, note)
 
