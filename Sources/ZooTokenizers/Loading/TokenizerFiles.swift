@@ -3,7 +3,7 @@ import Foundation
 /// Finds and reads a tokenizer's files: a tokenizer.json, GPT-2's older pair vocab.json and merges.txt, BERT's
 /// vocab.txt, or the words.txt of word vectors.
 enum TokenizerFiles {
-    static func load(directory: URL) throws -> Tokenizer {
+    static func load(directory: URL, cache: TokenizerCache? = nil) throws -> Tokenizer {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory) else {
             throw TokenizerError(path: directory.path, problem: "no such directory")
@@ -11,7 +11,7 @@ enum TokenizerFiles {
         guard isDirectory.boolValue else { throw TokenizerError(path: directory.path, problem: "not a directory") }
         for name in ["tokenizer.json", "vocab.json", "vocab.txt", WordListFiles.fileName] {
             let file = directory.appendingPathComponent(name)
-            if FileManager.default.fileExists(atPath: file.path) { return try load(file: file) }
+            if FileManager.default.fileExists(atPath: file.path) { return try load(file: file, cache: cache) }
         }
         throw TokenizerError(path: directory.path, problem: "has no tokenizer.json, vocab.json, vocab.txt or words.txt")
     }
@@ -19,14 +19,35 @@ enum TokenizerFiles {
     /// A file named "words.txt" is the word list of word vectors; another whose name ends in ".txt" is a WordPiece
     /// vocabulary. A file named "tokenizer.json", or ending so, is read as one. Another is a tokenizer.json when its "model" is an object, and else taken for a vocab.json
     /// (where "model" may well be a token).
-    static func load(file: URL) throws -> Tokenizer {
+    ///
+    /// With a cache, a vocab.json and merges.txt whose tables it holds are not parsed (`TokenizerCache`).
+    static func load(file: URL, cache: TokenizerCache? = nil) throws -> Tokenizer {
         if file.lastPathComponent == WordListFiles.fileName { return try WordListFiles.tokenizer(wordsFile: file) }
         if file.pathExtension == "txt" { return try WordPieceFiles.tokenizer(vocabularyFile: file) }
-        let root = try JSONValue.parse(try read(file), file: file.path).object()
-        let isTokenizerJSON =
-            file.lastPathComponent.hasSuffix("tokenizer.json") || (try? root["model"]?.object()) != nil
-        if isTokenizerJSON { return try TokenizerJSON.tokenizer(from: root) }
-        return try vocabAndMerges(vocabulary: root, mergesFile: mergesFile(besides: file))
+        let isNamedTokenizerJSON = file.lastPathComponent.hasSuffix("tokenizer.json")
+        let data = try read(file)
+        let mergesFile = mergesFile(besides: file)
+        // The cache is keyed by both files' bytes, and only tables built from a vocab.json and merges.txt are
+        // stored: a hit means these bytes were read as such before, with success.
+        var cached: (cache: TokenizerCache, key: TokenizerCache.Key, merges: Data)?
+        if let cache, !isNamedTokenizerJSON, FileManager.default.fileExists(atPath: mergesFile.path) {
+            let merges = try read(mergesFile)
+            let key = TokenizerCache.key(vocabulary: data, merges: merges)
+            if let tables = cache.read(key).0 {
+                return try vocabAndMerges(tables, directory: file.deletingLastPathComponent())
+            }
+            cached = (cache, key, merges)
+        }
+        let root = try JSONValue.parse(data, file: file.path).object()
+        if isNamedTokenizerJSON || (try? root["model"]?.object()) != nil { return try TokenizerJSON.tokenizer(from: root) }
+        let vocabulary = try BPEFromJSON.vocabulary(root)
+        let mergesData = try cached?.merges ?? read(mergesFile)
+        let merges = try MergesText.merges(mergesData, file: mergesFile.path)
+        let model = try BPEModel(vocabulary: vocabulary, merges: merges, options: .init(), source: mergesFile.path)
+        let tables = BPETables(vocabulary: vocabulary, merges: model.merges)
+        let tokenizer = try vocabAndMerges(tables, directory: file.deletingLastPathComponent(), model: model)
+        if let cached { cached.cache.write(tables, key: cached.key) }
+        return tokenizer
     }
 
     /// Tokenizer files larger than this are refused unread (the largest published tokenizer.json files are a few
@@ -48,13 +69,11 @@ enum TokenizerFiles {
         }
     }
 
-    /// GPT-2's tokenizer from vocab.json and merges.txt, with the added tokens that transformers would read
-    /// beside them.
-    private static func vocabAndMerges(vocabulary vocabularyObject: JSONObject, mergesFile: URL) throws -> Tokenizer {
-        let vocabulary = try BPEFromJSON.vocabulary(vocabularyObject)
-        let merges = try MergesText.merges(try read(mergesFile), file: mergesFile.path)
-        let model = try BPEModel(vocabulary: vocabulary, merges: merges, options: .init(), source: mergesFile.path)
-        let directory = URL(fileURLWithPath: vocabularyObject.file).deletingLastPathComponent()
+    /// GPT-2's tokenizer from the tables of its vocab.json and merges.txt, with the added tokens that
+    /// transformers would read beside them.
+    private static func vocabAndMerges(_ tables: BPETables, directory: URL, model: BPEModel? = nil) throws -> Tokenizer {
+        let vocabulary = tables.vocabulary
+        let model = model ?? BPEModel(vocabulary: vocabulary, mergeTable: tables.merges, options: .init())
         // GPT-2's beginning, end and unknown token, when the vocabulary has it.
         let endOfText = "<|endoftext|>"
         let defaults =

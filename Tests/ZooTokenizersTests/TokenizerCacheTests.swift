@@ -1,0 +1,176 @@
+import Foundation
+import Testing
+
+@testable import ZooTokenizers
+
+/// The tokenizer cache gives the tokenizer the files give, whatever state its entry is in.
+@Suite struct TokenizerCacheTests {
+    /// A folder with GPT-2's vocab.json and merges.txt, and an empty cache beside it.
+    struct Setup {
+        let root: URL
+        let model: URL
+        let cache: TokenizerCache
+
+        init() throws {
+            root = FileManager.default.temporaryDirectory.appendingPathComponent("zoo-cache-\(UUID().uuidString)")
+            model = root.appendingPathComponent("model")
+            try FileManager.default.createDirectory(at: model, withIntermediateDirectories: true)
+            for name in ["vocab.json", "merges.txt"] {
+                try FileManager.default.copyItem(
+                    at: Fixtures.url("gpt2/\(name)"), to: model.appendingPathComponent(name))
+            }
+            cache = TokenizerCache(folder: root.appendingPathComponent("cache"))
+        }
+
+        var key: TokenizerCache.Key {
+            get throws {
+                TokenizerCache.key(
+                    vocabulary: try Data(contentsOf: model.appendingPathComponent("vocab.json")),
+                    merges: try Data(contentsOf: model.appendingPathComponent("merges.txt")))
+            }
+        }
+
+        var entry: URL { get throws { cache.file(for: try key) } }
+
+        func outcome() throws -> TokenizerCache.Outcome { cache.read(try key).1 }
+
+        func remove() { try? FileManager.default.removeItem(at: root) }
+    }
+
+    /// Everything a tokenizer gives, compared between a cached and an uncached load: the reference corpus's ids,
+    /// tokens and decodes, and every id's token and back.
+    func expectSame(_ cached: Tokenizer, _ reference: Tokenizer) throws {
+        #expect(cached.vocabularySize == reference.vocabularySize)
+        #expect(cached.idLimit == reference.idLimit)
+        for text in Fixtures.expected.corpus {
+            let (ids, tokens) = cached.encodeWithTokens(text)
+            let expected = reference.encodeWithTokens(text)
+            #expect(ids == expected.ids, "\(text.debugDescription)")
+            #expect(tokens.map { Array($0.utf8) } == expected.tokens.map { Array($0.utf8) })
+            #expect(Array(cached.decode(ids).utf8) == Array(reference.decode(ids).utf8))
+        }
+        for id in 0..<reference.idLimit {
+            let token = reference.token(for: id)
+            #expect(cached.token(for: id).map { Array($0.utf8) } == token.map { Array($0.utf8) })
+            if let token { #expect(cached.model.vocabulary.id(of: token) == reference.model.vocabulary.id(of: token)) }
+        }
+    }
+
+    @Test func aMissingEntryIsWrittenThenUsedWithTheSameIds() throws {
+        let setup = try Setup()
+        defer { setup.remove() }
+        let reference = try Tokenizer.load(directory: setup.model)
+        #expect(try setup.outcome() == .missing)
+        let first = try Tokenizer.load(directory: setup.model, cache: setup.cache)
+        #expect(try setup.outcome() == .used)
+        let second = try Tokenizer.load(directory: setup.model, cache: setup.cache)
+        try expectSame(first, reference)
+        try expectSame(second, reference)
+        // The reference ids Hugging Face gave for this tokenizer, through the cached tables.
+        let expected = Fixtures.expectedTokenizer("gpt2")
+        for (text, recorded) in zip(Fixtures.recording(of: expected).corpus, expected.cases) {
+            #expect(second.encode(text) == recorded.ids)
+        }
+        // Only the entry: no temporary file is left.
+        let names = try FileManager.default.contentsOfDirectory(atPath: setup.cache.folder.path)
+        #expect(names == [try setup.entry.lastPathComponent])
+    }
+
+    @Test func theRestoredTablesAreTheBuiltOnes() throws {
+        let setup = try Setup()
+        defer { setup.remove() }
+        _ = try Tokenizer.load(directory: setup.model, cache: setup.cache)
+        let built = try #require(try Tokenizer.load(directory: setup.model).model as? BPEModel)
+        let restored = try #require(setup.cache.read(try setup.key).0)
+        #expect(restored.merges.count == built.merges.count)
+        built.merges.forEach { left, right, merge in
+            let found = restored.merges.merge(left, right)
+            #expect(found?.rank == merge.rank && found?.merged == merge.merged)
+        }
+        #expect(restored.vocabulary.count == built.vocabulary.count)
+        #expect(restored.vocabulary.largestID == built.vocabulary.largestID)
+        #expect(restored.vocabulary.longestTokenLength == built.vocabulary.longestTokenLength)
+    }
+
+    /// Damage anywhere in an entry: a flipped byte in the header or the payload, a cut, an empty file.
+    @Test(arguments: ["payload byte", "header byte", "builder", "truncated", "header only", "empty"])
+    func aDamagedEntryIsRejectedAndRebuilt(_ damage: String) throws {
+        let setup = try Setup()
+        defer { setup.remove() }
+        let reference = try Tokenizer.load(directory: setup.model)
+        _ = try Tokenizer.load(directory: setup.model, cache: setup.cache)
+        let entry = try setup.entry
+        var bytes = [UInt8](try Data(contentsOf: entry))
+        switch damage {
+        case "payload byte": bytes[bytes.count / 2] ^= 0x10
+        case "header byte": bytes[9] ^= 1
+        case "builder": bytes[BPETables.headerSize - 40] ^= 1
+        case "truncated": bytes.removeLast(bytes.count / 3)
+        case "header only": bytes.removeLast(bytes.count - BPETables.headerSize)
+        default: bytes = []
+        }
+        try Data(bytes).write(to: entry)
+        guard case .rejected = try setup.outcome() else {
+            Issue.record("a damaged entry (\(damage)) was not rejected")
+            return
+        }
+        let loaded = try Tokenizer.load(directory: setup.model, cache: setup.cache)
+        try expectSame(loaded, reference)
+        #expect(try setup.outcome() == .used, "the load replaces the damaged entry")
+    }
+
+    @Test func changedFilesNeverUseTheOldEntry() throws {
+        let setup = try Setup()
+        defer { setup.remove() }
+        _ = try Tokenizer.load(directory: setup.model, cache: setup.cache)
+        let oldEntry = try setup.entry
+        // The same size, one merge different: "Ġ t" becomes "Ġ a" (both merge to tokens of the vocabulary).
+        let mergesURL = setup.model.appendingPathComponent("merges.txt")
+        let merges = try String(contentsOf: mergesURL, encoding: .utf8)
+        let changed = merges.replacingOccurrences(of: "\nĠ t\n", with: "\nĠ a\n")
+        #expect(changed != merges && changed.utf8.count == merges.utf8.count)
+        try changed.write(to: mergesURL, atomically: true, encoding: .utf8)
+        #expect(try setup.entry != oldEntry)
+        #expect(try setup.outcome() == .missing)
+        // Even the old entry put under the new files' name is refused: it records the files it was made from.
+        try FileManager.default.copyItem(at: oldEntry, to: try setup.entry)
+        #expect(try setup.outcome() == .rejected("made from other files"))
+        let reference = try Tokenizer.load(directory: setup.model)
+        let loaded = try Tokenizer.load(directory: setup.model, cache: setup.cache)
+        try expectSame(loaded, reference)
+        #expect(reference.encode(" the") != (try Fixtures.gpt2().encode(" the")))
+    }
+
+    @Test func aCacheThatCannotBeWrittenOnlyCostsTime() throws {
+        let setup = try Setup()
+        defer { setup.remove() }
+        try Data("not a folder".utf8).write(to: setup.cache.folder)
+        let reference = try Tokenizer.load(directory: setup.model)
+        try expectSame(try Tokenizer.load(directory: setup.model, cache: setup.cache), reference)
+        #expect(try setup.outcome() == .missing)
+    }
+
+    @Test func aDeadWritersTemporaryFileIsRemoved() throws {
+        let setup = try Setup()
+        defer { setup.remove() }
+        try FileManager.default.createDirectory(at: setup.cache.folder, withIntermediateDirectories: true)
+        // Far above any pid the kernel hands out (at most 2^22).
+        let abandoned = URL(fileURLWithPath: try setup.entry.path + ".partial-99999999")
+        try Data("half an entry".utf8).write(to: abandoned)
+        _ = try Tokenizer.load(directory: setup.model, cache: setup.cache)
+        #expect(!FileManager.default.fileExists(atPath: abandoned.path))
+        #expect(try setup.outcome() == .used)
+    }
+
+    @Test func badFilesGiveTheSameErrorWithACache() throws {
+        let setup = try Setup()
+        defer { setup.remove() }
+        try Data("{\"a\": 0, \"b\": 1}".utf8).write(to: setup.model.appendingPathComponent("vocab.json"))
+        let expected = #expect(throws: TokenizerError.self) { try Tokenizer.load(directory: setup.model) }
+        let cached = #expect(throws: TokenizerError.self) {
+            try Tokenizer.load(directory: setup.model, cache: setup.cache)
+        }
+        #expect(cached == expected)
+        #expect(try setup.outcome() == .missing)
+    }
+}
