@@ -76,6 +76,28 @@ import Testing
         #expect(names == [try setup.entry.lastPathComponent])
     }
 
+    /// Every reference tokenizer (tokenizer.json BPE models through the cache, the others past it), loaded with
+    /// an empty cache and again with the entry written then: Hugging Face's ids and tokens both times.
+    @Test(arguments: Fixtures.allTokenizers)
+    func everyReferenceTokenizerGivesItsIdsThroughTheCache(_ expected: ExpectedTokenizer) throws {
+        let setup = try Setup()
+        defer { setup.remove() }
+        let file = Fixtures.url(expected.path)
+        let corpus = Fixtures.recording(of: expected).corpus
+        for _ in 0..<2 {
+            let tokenizer = try TokenizerFiles.load(file: file, cache: setup.cache)
+            for (text, reference) in zip(corpus, expected.cases) {
+                let (ids, tokens) = tokenizer.encodeWithTokens(text)
+                #expect(ids == reference.ids, "\(text.debugDescription)")
+                #expect(tokens.map { Array($0.utf8) } == reference.tokens.map { Array($0.utf8) })
+                #expect(Array(tokenizer.decode(ids).utf8) == Array(reference.decoded.utf8))
+            }
+        }
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: setup.cache.folder.path)) ?? []
+        let isBPE = (try TokenizerFiles.load(file: file).model) is BPEModel
+        #expect(entries.count == (isBPE ? 1 : 0), "one entry for a BPE model, none for another")
+    }
+
     @Test func theRestoredTablesAreTheBuiltOnes() throws {
         let setup = try Setup()
         defer { setup.remove() }

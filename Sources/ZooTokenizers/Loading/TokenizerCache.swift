@@ -50,14 +50,26 @@ public struct TokenizerCache: Sendable {
 
     /// The digest naming the entry of a vocab.json and merges.txt with these bytes.
     static func key(vocabulary: Data, merges: Data) -> SHA256.Digest {
+        key("vocab.json+merges.txt", [vocabulary, merges])
+    }
+
+    /// The digest naming the entry of the BPE model of a tokenizer.json with these bytes.
+    static func key(tokenizerJSON: Data) -> SHA256.Digest {
+        key("tokenizer.json", [tokenizerJSON])
+    }
+
+    private static func key(_ kind: String, _ sources: [Data]) -> SHA256.Digest {
         var hasher = SHA256()
-        hasher.update(data: Data("zoo-bpe vocab.json+merges.txt\n".utf8))
-        for part in [vocabulary, merges] {
+        hasher.update(data: Data("zoo-bpe \(kind)\n".utf8))
+        for part in sources {
             withUnsafeBytes(of: UInt64(part.count).littleEndian) { hasher.update(bufferPointer: $0) }
             hasher.update(data: part)
         }
         return hasher.finalize()
     }
+
+    /// The entry for `key` (computed at the entry's first use), to read or to store once the tables are built.
+    func entry(_ key: @escaping () -> SHA256.Digest) -> CachedTables { CachedTables(cache: self, key: key) }
 
     /// The tables stored under `key`, or why there are none.
     func read(_ key: SHA256.Digest) -> (BPETables?, Outcome) {
@@ -119,6 +131,23 @@ public struct TokenizerCache: Sendable {
         }
         return Array(hasher.finalize())
     }()
+}
+
+/// One entry of a tokenizer cache: the tables stored for one source, or where to store them once built.
+final class CachedTables {
+    let cache: TokenizerCache
+    private let makeKey: () -> SHA256.Digest
+    /// Only a BPE model needs it: other models do not hash their file.
+    lazy var key = makeKey()
+
+    init(cache: TokenizerCache, key: @escaping () -> SHA256.Digest) {
+        self.cache = cache
+        makeKey = key
+    }
+
+    var tables: BPETables? { cache.read(key).0 }
+
+    func store(_ model: BPEModel) { cache.write(BPETables(vocabulary: model.vocabulary, merges: model.merges), key: key) }
 }
 
 /// A BPE model's vocabulary and merge table, and their form in a cache entry.

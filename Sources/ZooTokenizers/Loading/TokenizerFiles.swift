@@ -20,33 +20,38 @@ enum TokenizerFiles {
     /// vocabulary. A file named "tokenizer.json", or ending so, is read as one. Another is a tokenizer.json when its "model" is an object, and else taken for a vocab.json
     /// (where "model" may well be a token).
     ///
-    /// With a cache, a vocab.json and merges.txt whose tables it holds are not parsed (`TokenizerCache`).
+    /// With a cache, the BPE tables of a vocab.json and merges.txt, or of a tokenizer.json, are read from it
+    /// when it holds them for these files' bytes (`TokenizerCache`); a tokenizer.json is still parsed for the
+    /// rest of the tokenizer.
     static func load(file: URL, cache: TokenizerCache? = nil) throws -> Tokenizer {
         if file.lastPathComponent == WordListFiles.fileName { return try WordListFiles.tokenizer(wordsFile: file) }
         if file.pathExtension == "txt" { return try WordPieceFiles.tokenizer(vocabularyFile: file) }
         let isNamedTokenizerJSON = file.lastPathComponent.hasSuffix("tokenizer.json")
         let data = try read(file)
         let mergesFile = mergesFile(besides: file)
-        // The cache is keyed by both files' bytes, and only tables built from a vocab.json and merges.txt are
-        // stored: a hit means these bytes were read as such before, with success.
-        var cached: (cache: TokenizerCache, key: TokenizerCache.Key, merges: Data)?
+        // Entries are keyed by the files' bytes and only written once a model was built from them: a hit means
+        // these bytes were read before, as the same kind of file, without error.
+        var pair: (entry: CachedTables, merges: Data)?
         if let cache, !isNamedTokenizerJSON, FileManager.default.fileExists(atPath: mergesFile.path) {
             let merges = try read(mergesFile)
-            let key = TokenizerCache.key(vocabulary: data, merges: merges)
-            if let tables = cache.read(key).0 {
-                return try vocabAndMerges(tables, directory: file.deletingLastPathComponent())
+            let entry = cache.entry { TokenizerCache.key(vocabulary: data, merges: merges) }
+            if let tables = entry.tables {
+                let model = BPEModel(vocabulary: tables.vocabulary, mergeTable: tables.merges, options: .init())
+                return try vocabAndMerges(model, directory: file.deletingLastPathComponent())
             }
-            cached = (cache, key, merges)
+            pair = (entry, merges)
         }
         let root = try JSONValue.parse(data, file: file.path).object()
-        if isNamedTokenizerJSON || (try? root["model"]?.object()) != nil { return try TokenizerJSON.tokenizer(from: root) }
+        if isNamedTokenizerJSON || (try? root["model"]?.object()) != nil {
+            return try TokenizerJSON.tokenizer(
+                from: root, cached: cache?.entry { TokenizerCache.key(tokenizerJSON: data) })
+        }
         let vocabulary = try BPEFromJSON.vocabulary(root)
-        let mergesData = try cached?.merges ?? read(mergesFile)
+        let mergesData = try pair?.merges ?? read(mergesFile)
         let merges = try MergesText.merges(mergesData, file: mergesFile.path)
         let model = try BPEModel(vocabulary: vocabulary, merges: merges, options: .init(), source: mergesFile.path)
-        let tables = BPETables(vocabulary: vocabulary, merges: model.merges)
-        let tokenizer = try vocabAndMerges(tables, directory: file.deletingLastPathComponent(), model: model)
-        if let cached { cached.cache.write(tables, key: cached.key) }
+        let tokenizer = try vocabAndMerges(model, directory: file.deletingLastPathComponent())
+        pair?.entry.store(model)
         return tokenizer
     }
 
@@ -69,11 +74,10 @@ enum TokenizerFiles {
         }
     }
 
-    /// GPT-2's tokenizer from the tables of its vocab.json and merges.txt, with the added tokens that
+    /// GPT-2's tokenizer from the model of its vocab.json and merges.txt, with the added tokens that
     /// transformers would read beside them.
-    private static func vocabAndMerges(_ tables: BPETables, directory: URL, model: BPEModel? = nil) throws -> Tokenizer {
-        let vocabulary = tables.vocabulary
-        let model = model ?? BPEModel(vocabulary: vocabulary, mergeTable: tables.merges, options: .init())
+    private static func vocabAndMerges(_ model: BPEModel, directory: URL) throws -> Tokenizer {
+        let vocabulary = model.vocabulary
         // GPT-2's beginning, end and unknown token, when the vocabulary has it.
         let endOfText = "<|endoftext|>"
         let defaults =
