@@ -172,12 +172,28 @@ import Testing
         #expect(try setup.outcome() == .missing)
     }
 
+    @Test func concurrentLoadsAllGetTheTokenizerAndLeaveOneEntry() async throws {
+        let setup = try Setup()
+        defer { setup.remove() }
+        let expected = try Fixtures.gpt2().encode("Concurrent loads, one entry.")
+        let model = setup.model, cache = setup.cache
+        try await withThrowingTaskGroup(of: [Int].self) { group in
+            for _ in 0..<8 {
+                group.addTask { try Tokenizer.load(directory: model, cache: cache).encode("Concurrent loads, one entry.") }
+            }
+            for try await ids in group { #expect(ids == expected) }
+        }
+        let names = try FileManager.default.contentsOfDirectory(atPath: setup.cache.folder.path)
+        #expect(names == [try setup.entry.lastPathComponent])
+        #expect(try setup.outcome() == .used)
+    }
+
     @Test func aDeadWritersTemporaryFileIsRemoved() throws {
         let setup = try Setup()
         defer { setup.remove() }
         try FileManager.default.createDirectory(at: setup.cache.folder, withIntermediateDirectories: true)
         // Far above any pid the kernel hands out (at most 2^22).
-        let abandoned = URL(fileURLWithPath: try setup.entry.path + ".partial-99999999")
+        let abandoned = URL(fileURLWithPath: try setup.entry.path + ".partial-99999999-42")
         try Data("half an entry".utf8).write(to: abandoned)
         _ = try Tokenizer.load(directory: setup.model, cache: setup.cache)
         #expect(!FileManager.default.fileExists(atPath: abandoned.path))

@@ -75,6 +75,9 @@ public struct TokenizerCache: Sendable {
     func read(_ key: SHA256.Digest) -> (BPETables?, Outcome) {
         guard let builder = Self.builder else { return (nil, .rejected("the running program cannot be identified")) }
         let url = file(for: key)
+        var info = stat()
+        guard stat(url.path, &info) == 0 else { return (nil, .missing) }
+        guard info.st_size <= Self.maximumEntrySize else { return (nil, .rejected("larger than any entry")) }
         guard let data = FileManager.default.contents(atPath: url.path) else { return (nil, .missing) }
         do {
             return (try data.withUnsafeBytes { try BPETables(entry: $0, key: key, builder: builder) }, .used)
@@ -87,11 +90,12 @@ public struct TokenizerCache: Sendable {
     func write(_ tables: BPETables, key: SHA256.Digest) {
         guard let builder = Self.builder else { return }
         let url = file(for: key)
-        let temporary = url.path + ".partial-\(getpid())"
+        // Unique to this write: two threads of one process may write the same entry at once.
+        let temporary = url.path + ".partial-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
         try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         removeAbandonedPartials(of: url)
         let bytes = tables.entry(key: key, builder: builder)
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { return }
         let written = bytes.withUnsafeBytes { buffer -> Bool in
             var offset = 0
@@ -114,10 +118,14 @@ public struct TokenizerCache: Sendable {
         let prefix = url.lastPathComponent + ".partial-"
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return }
         for name in names where name.hasPrefix(prefix) {
-            guard let pid = pid_t(name.dropFirst(prefix.count)), pid != getpid() else { continue }
+            let writer = name.dropFirst(prefix.count).prefix { $0 != "-" }
+            guard let pid = pid_t(writer), pid != getpid() else { continue }
             if kill(pid, 0) != 0 && errno == ESRCH { unlink(folder.appendingPathComponent(name).path) }
         }
     }
+
+    /// Entries larger than this are not read (GPT-2's is 3 MB; the largest vocabulary allowed gives about 300 MB).
+    static let maximumEntrySize = 1 << 30
 
     /// The program that builds the tables: an entry written by another build of Zoo is built again, so a
     /// change to how tables are built never meets an entry built the old way. Nil when it cannot be told.
@@ -332,5 +340,10 @@ extension Tokenizer {
     /// next load of the same files skips parsing them.
     public static func load(directory: URL, cache: TokenizerCache) throws -> Tokenizer {
         try TokenizerFiles.load(directory: directory, cache: cache)
+    }
+
+    /// `load(file:)` through `cache`, as `load(directory:cache:)`.
+    public static func load(file: URL, cache: TokenizerCache) throws -> Tokenizer {
+        try TokenizerFiles.load(file: file, cache: cache)
     }
 }
