@@ -98,6 +98,69 @@ import Testing
         #expect(entries.count == (isBPE ? 1 : 0), "one entry for a BPE model, none for another")
     }
 
+    /// A tokenizer.json in a folder of its own, its text changed by `edit`.
+    func tokenizerJSON(_ setup: Setup, edit: (String) -> String = { $0 }) throws -> URL {
+        let text = try String(contentsOf: Fixtures.url("trained-bpe/tokenizer.json"), encoding: .utf8)
+        let file = setup.model.appendingPathComponent("tokenizer.json")
+        try Data(edit(text).utf8).write(to: file)
+        return file
+    }
+
+    func storedRanges(_ setup: Setup, _ file: URL) throws -> ModelTableRanges? {
+        let tables = setup.cache.read(TokenizerCache.key(tokenizerJSON: try Data(contentsOf: file))).0
+        return try #require(tables, "the BPE tables are stored").splice
+    }
+
+    @Test func aTokenizerJSONIsParsedWithoutItsTablesOnceTheyAreCached() throws {
+        let setup = try Setup()
+        defer { setup.remove() }
+        let file = try tokenizerJSON(setup)
+        let reference = try Tokenizer.load(file: file)
+        _ = try Tokenizer.load(file: file, cache: setup.cache)
+        let ranges = try #require(try storedRanges(setup, file))
+        let data = try Data(contentsOf: file)
+        #expect(data[ranges.vocab].first == UInt8(ascii: "{") && data[ranges.merges].first == UInt8(ascii: "["))
+        #expect(ranges.splice(data).count < data.count / 10)
+        try expectSame(try Tokenizer.load(file: file, cache: setup.cache), reference)
+    }
+
+    /// Files whose tables the scan does not find plainly are cached without ranges, and parsed whole.
+    @Test(arguments: ["escaped key", "repeated key", "single quotes"])
+    func unplainTablesAreParsedWhole(_ kind: String) throws {
+        let setup = try Setup()
+        defer { setup.remove() }
+        let file = try tokenizerJSON(setup) { text in
+            switch kind {
+            case "escaped key": text.replacingOccurrences(of: "\"vocab\"", with: "\"vo\\u0063ab\"")
+            // json-c keeps the last of a repeated key, as Python does.
+            case "repeated key": text.replacingOccurrences(of: "\"merges\":", with: "\"merges\": [], \"merges\":")
+            default: text.replacingOccurrences(of: "\"type\": \"BPE\"", with: "'type': \"BPE\"")
+            }
+        }
+        let reference = try Tokenizer.load(file: file)
+        _ = try Tokenizer.load(file: file, cache: setup.cache)
+        #expect(try storedRanges(setup, file) == nil)
+        try expectSame(try Tokenizer.load(file: file, cache: setup.cache), reference)
+    }
+
+    @Test func rangesThatDoNotGiveTheSameDocumentAreNotTrusted() throws {
+        let setup = try Setup()
+        defer { setup.remove() }
+        let file = try tokenizerJSON(setup)
+        let data = try Data(contentsOf: file)
+        let ranges = try #require(ModelTableRanges(scanning: data))
+        func verified(_ candidate: ModelTableRanges) throws -> Bool {
+            candidate.verified(against: try JSONDocument(data, file: file.path), data: data) != nil
+        }
+        #expect(try verified(ranges))
+        // The added tokens' array spliced out in place of the merges: valid JSON, another document.
+        let text = [UInt8](data)
+        let added = try #require(text.firstRange(of: Array("\"added_tokens\": [".utf8)))
+        let start = added.upperBound - 1
+        let end = try #require(text[start...].firstIndex(of: UInt8(ascii: "]"))) + 1
+        #expect(try !verified(ModelTableRanges(unchecked: ranges.vocab, start..<end)))
+    }
+
     @Test func theRestoredTablesAreTheBuiltOnes() throws {
         let setup = try Setup()
         defer { setup.remove() }

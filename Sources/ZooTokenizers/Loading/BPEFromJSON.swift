@@ -1,7 +1,7 @@
 /// Reads a BPE model: tokenizer.json's `model` object, or GPT-2's vocab.json and merges.txt.
 enum BPEFromJSON {
     /// With `cached`, the vocabulary and merges come from the cache entry when it holds them (the options are
-    /// read from the object all the same), and are stored in it once built.
+    /// read from the object all the same), and are kept for it once built.
     static func model(_ object: JSONObject, cached: CachedTables? = nil) throws -> BPEModel {
         let type = try object["type"]?.string()
         guard type == "BPE" || (type == nil && object["merges"] != nil) else {
@@ -24,7 +24,7 @@ enum BPEFromJSON {
         let model = try BPEModel(
             vocabulary: try vocabulary(try object.required("vocab").object()),
             merges: merges, options: options, source: object.file)
-        cached?.store(model)
+        cached?.keep(model)
         return model
     }
 

@@ -147,21 +147,33 @@ final class CachedTables {
     private let makeKey: () -> SHA256.Digest
     /// Only a BPE model needs it: other models do not hash their file.
     lazy var key = makeKey()
+    /// The entry's tables, read once.
+    lazy var tables: BPETables? = cache.read(key).0
+    /// Tables built from the files when the entry had none, for `write`.
+    private(set) var built: BPETables?
 
     init(cache: TokenizerCache, key: @escaping () -> SHA256.Digest) {
         self.cache = cache
         makeKey = key
     }
 
-    var tables: BPETables? { cache.read(key).0 }
+    /// Keeps a model built from the files, to be written once the whole tokenizer is built.
+    func keep(_ model: BPEModel) { built = BPETables(vocabulary: model.vocabulary, merges: model.merges) }
 
-    func store(_ model: BPEModel) { cache.write(BPETables(vocabulary: model.vocabulary, merges: model.merges), key: key) }
+    /// Writes the kept tables, with where a tokenizer.json holds them (verified ranges only).
+    func write(splice: ModelTableRanges? = nil) {
+        guard var built else { return }
+        built.splice = splice
+        cache.write(built, key: key)
+    }
 }
 
 /// A BPE model's vocabulary and merge table, and their form in a cache entry.
 struct BPETables {
     let vocabulary: Vocabulary
     let merges: MergeTable
+    /// Where the tokenizer.json they came from holds them, when known.
+    var splice: ModelTableRanges?
 
     static let magic = Array("ZOO-BPE\n".utf8)
     static let version: UInt32 = 1
@@ -192,6 +204,8 @@ struct BPETables {
             merges.append(MergeEntry(left: left, right: right, rank: merge.rank, merged: merge.merged))
         }
         payload.append(array: merges)
+        let ranges = splice.map { [$0.vocab.lowerBound, $0.vocab.upperBound, $0.merges.lowerBound, $0.merges.upperBound] }
+        payload.append(array: (ranges ?? []).map { Int64($0) })
 
         var entry = EntryWriter()
         entry.bytes += Self.magic
@@ -226,7 +240,9 @@ struct BPETables {
         let entries: [ByteStringMap.Entry] = try reader.array()
         let tokens: [TokenEntry] = try reader.array()
         let merges: [MergeEntry] = try reader.array()
+        let ranges: [Int64] = try reader.array()
         guard reader.offset == payload.count else { throw Damage(problem: "trailing bytes") }
+        guard ranges.isEmpty || ranges.count == 4 else { throw Damage(problem: "inconsistent ranges") }
         guard (0...Vocabulary.maximumCount).contains(count), entries.count <= Vocabulary.maximumCount,
               let ids = ByteStringMap(keyBytes: keyBytes, entries: entries),
               tokens.allSatisfy({ $0.id >= 0 && $0.entry >= 0 && Int($0.entry) < entries.count })
@@ -240,6 +256,12 @@ struct BPETables {
             table.set(merge.left, merge.right, MergeTable.Merge(rank: merge.rank, merged: merge.merged))
         }
         self.init(vocabulary: vocabulary, merges: table)
+        if ranges.count == 4 {
+            // Checked against the file's size where they are used.
+            let bounds = ranges.map { Int(truncatingIfNeeded: $0) }
+            guard bounds[0] <= bounds[1], bounds[2] <= bounds[3] else { throw Damage(problem: "inconsistent ranges") }
+            splice = ModelTableRanges(unchecked: bounds[0]..<bounds[1], bounds[2]..<bounds[3])
+        }
     }
 
     private struct TokenEntry {

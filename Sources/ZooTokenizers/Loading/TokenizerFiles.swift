@@ -21,8 +21,8 @@ enum TokenizerFiles {
     /// (where "model" may well be a token).
     ///
     /// With a cache, the BPE tables of a vocab.json and merges.txt, or of a tokenizer.json, are read from it
-    /// when it holds them for these files' bytes (`TokenizerCache`); a tokenizer.json is still parsed for the
-    /// rest of the tokenizer.
+    /// when it holds them for these files' bytes (`TokenizerCache`); a tokenizer.json is then parsed without its
+    /// vocabulary and merges, for the rest of the tokenizer.
     static func load(file: URL, cache: TokenizerCache? = nil) throws -> Tokenizer {
         if file.lastPathComponent == WordListFiles.fileName { return try WordListFiles.tokenizer(wordsFile: file) }
         if file.pathExtension == "txt" { return try WordPieceFiles.tokenizer(vocabularyFile: file) }
@@ -41,17 +41,29 @@ enum TokenizerFiles {
             }
             pair = (entry, merges)
         }
-        let root = try JSONValue.parse(data, file: file.path).object()
+        let json = cache?.entry { TokenizerCache.key(tokenizerJSON: data) }
+        // A tokenizer.json whose BPE tables are cached is parsed without them, when the entry says where they are.
+        if let json, isNamedTokenizerJSON || pair == nil, let tables = json.tables, let splice = tables.splice,
+           splice.fits(data.count) {
+            let root = try JSONValue.parse(splice.splice(data), file: file.path).object()
+            return try TokenizerJSON.tokenizer(from: root, cached: json)
+        }
+        let document = try JSONDocument(data, file: file.path)
+        let root = try JSONValue(handle: document.root, document: document).object()
         if isNamedTokenizerJSON || (try? root["model"]?.object()) != nil {
-            return try TokenizerJSON.tokenizer(
-                from: root, cached: cache?.entry { TokenizerCache.key(tokenizerJSON: data) })
+            let tokenizer = try TokenizerJSON.tokenizer(from: root, cached: json)
+            if let json, json.built != nil {
+                json.write(splice: ModelTableRanges(scanning: data)?.verified(against: document, data: data))
+            }
+            return tokenizer
         }
         let vocabulary = try BPEFromJSON.vocabulary(root)
         let mergesData = try pair?.merges ?? read(mergesFile)
         let merges = try MergesText.merges(mergesData, file: mergesFile.path)
         let model = try BPEModel(vocabulary: vocabulary, merges: merges, options: .init(), source: mergesFile.path)
         let tokenizer = try vocabAndMerges(model, directory: file.deletingLastPathComponent())
-        pair?.entry.store(model)
+        pair?.entry.keep(model)
+        pair?.entry.write()
         return tokenizer
     }
 
