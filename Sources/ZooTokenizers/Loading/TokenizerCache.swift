@@ -8,8 +8,9 @@ import Foundation
 #error("TokenizerCache stores its tables in the host's byte order and assumes a little-endian host")
 #endif
 
-/// A folder of BPE tables as they are built from a vocab.json and merges.txt, so that a later load skips
-/// parsing the files and building the tables (Formats/tokenizer-cache-v1.md).
+/// A folder of BPE tables as they are built from a vocab.json and merges.txt or from a tokenizer.json, so that a
+/// later load skips building the tables, and parsing the files but for a tokenizer.json's other parts
+/// (Formats/tokenizer-cache-v1.md).
 ///
 /// An entry is named by the SHA-256 of the source files' bytes and records the program that built it: a
 /// changed file gives another name, and a rebuilt program rebuilds the entry. An entry that is missing, from
