@@ -32,7 +32,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // Tokenizers as Hugging Face publishes them.
-        .target(name: "ZooTokenizers", dependencies: ["CJSONC"]),
+        .target(name: "ZooTokenizers", dependencies: ["CJSONC", .product(name: "Crypto", package: "swift-crypto")]),
         // Architectures: the plugin protocol, its registry and one file per architecture.
         .target(name: "ZooModels", dependencies: ["ZooTensor"]),
         // The public API: the zoo on disk, the converter and the pipelines.

@@ -34,7 +34,8 @@ public struct StoredModel: Sendable {
 
     public func manifest() throws -> Manifest { try Manifest(contentsOf: file(Self.manifestFile)) }
 
-    public func tokenizer() throws -> Tokenizer { try Tokenizer.load(directory: folder) }
+    /// The tokenizer; a vocab.json and merges.txt are read through the user's tokenizer cache.
+    public func tokenizer() throws -> Tokenizer { try Tokenizer.load(directory: folder, cache: .user()) }
 
     /// Opens weights.h5 after the cheap manifest check, and checks its tensors against the architecture.
     func loadWeightsChecked(architecture: any Architecture) throws -> ZooWeights {

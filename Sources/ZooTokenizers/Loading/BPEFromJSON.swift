@@ -1,6 +1,8 @@
 /// Reads a BPE model: tokenizer.json's `model` object, or GPT-2's vocab.json and merges.txt.
 enum BPEFromJSON {
-    static func model(_ object: JSONObject) throws -> BPEModel {
+    /// With `cached`, the vocabulary and merges come from the cache entry when it holds them (the options are
+    /// read from the object all the same), and are kept for it once built.
+    static func model(_ object: JSONObject, cached: CachedTables? = nil) throws -> BPEModel {
         let type = try object["type"]?.string()
         guard type == "BPE" || (type == nil && object["merges"] != nil) else {
             throw TokenizerJSON.unsupported(object.value, "model")
@@ -15,10 +17,15 @@ enum BPEFromJSON {
         options.continuingSubwordPrefix = try object.string("continuing_subword_prefix") ?? ""
         options.endOfWordSuffix = try object.string("end_of_word_suffix") ?? ""
         options.ignoreMerges = try object.bool("ignore_merges", default: false)
+        if let tables = cached?.tables {
+            return BPEModel(vocabulary: tables.vocabulary, mergeTable: tables.merges, options: options)
+        }
         let merges = try object.required("merges").array().map(merge)
-        return try BPEModel(
+        let model = try BPEModel(
             vocabulary: try vocabulary(try object.required("vocab").object()),
             merges: merges, options: options, source: object.file)
+        cached?.keep(model)
+        return model
     }
 
     /// A vocabulary object: token to id.

@@ -3,13 +3,14 @@ import Foundation
 /// Builds a tokenizer from a parsed tokenizer.json, the file Hugging Face's `tokenizers` saves. A component
 /// type that is not implemented is an error naming it, rather than a tokenizer that would give other ids.
 enum TokenizerJSON {
-    static func tokenizer(from root: JSONObject) throws -> Tokenizer {
+    /// `cached`: the cache entry for this file's BPE tables, if any.
+    static func tokenizer(from root: JSONObject, cached: CachedTables? = nil) throws -> Tokenizer {
         if let version = root["version"], try version.string() != "1.0" {
             throw version.error("unsupported version \(try version.string().debugDescription)")
         }
         // "truncation" and "padding" are left out, as transformers leaves them out of a call that does not ask
         // for them (MiniLM's file pads every text to 128 tokens): a text is encoded whole and alone.
-        let model = try self.model(try root.required("model").object())
+        let model = try self.model(try root.required("model").object(), cached: cached)
         let addedTokens = try root["added_tokens"]?.array().map { try addedToken($0.object()) } ?? []
         let directory = URL(fileURLWithPath: root.file).deletingLastPathComponent()
         let roles = try SpecialTokensConfig.roleNames(in: directory)
@@ -43,11 +44,11 @@ enum TokenizerJSON {
 
     /// BPE (the type an older file may leave out), WordPiece or Unigram; WordLevel and other types are an error
     /// naming the type.
-    private static func model(_ object: JSONObject) throws -> any TokenizationModel {
+    private static func model(_ object: JSONObject, cached: CachedTables?) throws -> any TokenizationModel {
         switch try object["type"]?.string() {
         case "WordPiece": return try WordPieceFromJSON.model(object)
         case "Unigram": return try UnigramFromJSON.model(object)
-        default: return try BPEFromJSON.model(object)
+        default: return try BPEFromJSON.model(object, cached: cached)
         }
     }
 }

@@ -35,12 +35,19 @@ final class BPEModel: TokenizationModel {
     private let idleCaches = Mutex<[WordCache]>([])
 
     /// `merges` in rank order; `source` names the file for errors.
-    init(vocabulary: Vocabulary, merges: [(String, String)], options: Options, source: String) throws {
+    convenience init(vocabulary: Vocabulary, merges: [(String, String)], options: Options, source: String) throws {
+        let table = try Self.mergeTable(
+            merges, vocabulary: vocabulary, prefixLength: options.continuingSubwordPrefix.utf8.count, source: source)
+        self.init(vocabulary: vocabulary, mergeTable: table, options: options)
+    }
+
+    /// A model whose merge table is already built (from a cache of one built by the other initializer).
+    init(vocabulary: Vocabulary, mergeTable: MergeTable, options: Options) {
         self.vocabulary = vocabulary
         self.options = options
         prefix = Array(options.continuingSubwordPrefix.utf8)
         suffix = Array(options.endOfWordSuffix.utf8)
-        self.merges = try Self.mergeTable(merges, vocabulary: vocabulary, prefixLength: prefix.count, source: source)
+        merges = mergeTable
         unknownID = options.unknownToken.flatMap { vocabulary.id(of: $0) }.map { Int32($0) }
         byteFallbackIDs = options.byteFallback ? Self.byteTokenIDs(vocabulary) : nil
         smallCharacterIDs = prefix.isEmpty && suffix.isEmpty ? Self.smallCharacterIDs(vocabulary) : []

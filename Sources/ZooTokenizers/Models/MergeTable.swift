@@ -47,6 +47,15 @@ struct MergeTable: Sendable {
         }
     }
 
+    /// Every merge, in slot order: with `set` they rebuild the table (a cache stores them so).
+    func forEach(_ body: (_ left: Int32, _ right: Int32, _ merge: Merge) -> Void) {
+        for index in keys.indices where keys[index] != Self.empty {
+            let key = keys[index], value = values[index]
+            body(Int32(truncatingIfNeeded: key >> 32), Int32(truncatingIfNeeded: key),
+                 Merge(rank: Int32(truncatingIfNeeded: value >> 32), merged: Int32(truncatingIfNeeded: value)))
+        }
+    }
+
     private mutating func grow() {
         let oldKeys = keys
         let oldValues = values

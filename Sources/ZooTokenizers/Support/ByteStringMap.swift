@@ -5,7 +5,7 @@ import Foundation
 /// Keys are compared byte for byte. Swift's `String` would not do: it compares canonically equivalent strings
 /// as equal ("é" and "e\u{301}"), which would merge tokens that Hugging Face keeps apart.
 struct ByteStringMap: Sendable {
-    private struct Entry {
+    struct Entry {
         /// The entry's key is `keyBytes[start..<start + length]`.
         var start: Int
         var length: Int
@@ -26,6 +26,39 @@ struct ByteStringMap: Sendable {
     }
 
     var count: Int { entries.count }
+
+    /// Keys back to back and the entries in the order they were set: what a cache stores to rebuild the map
+    /// without hashing a key (`init(keyBytes:entries:)`).
+    var storedParts: (keyBytes: [UInt8], entries: [Entry]) { (keyBytes, entries) }
+
+    /// The map `storedParts` came from. Nil when an entry's range lies outside `keyBytes`; keys are not hashed
+    /// again, so parts from anywhere but `storedParts` must be checked otherwise (a cache's checksum).
+    init?(keyBytes: [UInt8], entries: [Entry]) {
+        guard entries.count < Int(Int32.max),
+              entries.allSatisfy({ $0.start >= 0 && $0.length >= 0 && $0.length <= keyBytes.count - $0.start })
+        else { return nil }
+        var size = 16
+        while size < entries.count * 2 { size *= 2 }
+        self.keyBytes = keyBytes
+        self.entries = entries
+        slots = [Int32](repeating: 0, count: size)
+        for (index, entry) in entries.enumerated() { place(entry: index, hash: entry.hash) }
+    }
+
+    /// The index in `storedParts.entries` of the entry holding `key`.
+    func entryIndex(of key: some Collection<UInt8>) -> Int? {
+        let direct = key.withContiguousStorageIfAvailable { entry(for: $0) }
+        if let direct { return direct }
+        return Array(key).withUnsafeBufferPointer { entry(for: $0) }
+    }
+
+    /// The key of the entry at `index` in `storedParts.entries`, as text.
+    func key(atEntry index: Int) -> String {
+        let entry = entries[index]
+        return keyBytes.withUnsafeBufferPointer {
+            String(decoding: UnsafeBufferPointer(rebasing: $0[entry.start..<entry.start + entry.length]), as: UTF8.self)
+        }
+    }
 
     /// The entry index holding `key`, if any.
     private func entry(for key: UnsafeBufferPointer<UInt8>) -> Int? {
@@ -58,22 +91,25 @@ struct ByteStringMap: Sendable {
         return Array(key).withUnsafeBufferPointer { value(for: $0) }
     }
 
-    /// Sets the value for `key`, replacing any earlier one.
-    mutating func set(_ key: UnsafeBufferPointer<UInt8>, to value: Int) {
+    /// Sets the value for `key`, replacing any earlier one, and returns the index of its entry.
+    @discardableResult
+    mutating func set(_ key: UnsafeBufferPointer<UInt8>, to value: Int) -> Int {
         if let existing = entry(for: key) {
             entries[existing].value = value
-            return
+            return existing
         }
         if (count + 1) * 2 > slots.count { grow() }
         let hash = Self.hash(key)
         entries.append(Entry(start: keyBytes.count, length: key.count, hash: hash, value: value))
         keyBytes.append(contentsOf: key)
         place(entry: count - 1, hash: hash)
+        return count - 1
     }
 
-    mutating func set(_ key: some Collection<UInt8>, to value: Int) {
-        let done: Void? = key.withContiguousStorageIfAvailable { set($0, to: value) }
-        if done == nil { Array(key).withUnsafeBufferPointer { set($0, to: value) } }
+    @discardableResult
+    mutating func set(_ key: some Collection<UInt8>, to value: Int) -> Int {
+        if let done = key.withContiguousStorageIfAvailable({ set($0, to: value) }) { return done }
+        return Array(key).withUnsafeBufferPointer { set($0, to: value) }
     }
 
     mutating func removeAll() {
