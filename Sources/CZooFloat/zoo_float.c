@@ -110,9 +110,24 @@ void zoo_matvec_bf16(const uint16_t *w, size_t stride, const float *x, size_t n,
     DISPATCH(matvec_bf16)
 }
 #undef ARGS
-#define ARGS (w, stride, x, batch, n, out, out_stride, rows)
-void zoo_matmul_at_level(int level, zoo_weight_type type, const void *weight, size_t stride, const float *x,
-                         size_t batch, size_t n, float *out, size_t out_stride, size_t rows) {
+size_t zoo_matmul_packed_floats(size_t batch, size_t n) {
+    size_t chunks = ((n & ~(size_t)15) + ZOO_MATMUL_CHUNK - 1) / ZOO_MATMUL_CHUNK;
+    return (chunks ? chunks : 1) * ZOO_MATMUL_CHUNK * batch;
+}
+
+void zoo_matmul_pack(const float *x, size_t batch, size_t n, float *packed) {
+    size_t whole = n & ~(size_t)15;
+    for (size_t c = 0; c < whole; c += ZOO_MATMUL_CHUNK) {
+        size_t len = whole - c < ZOO_MATMUL_CHUNK ? whole - c : ZOO_MATMUL_CHUNK;
+        for (size_t b = 0; b < batch; b++)
+            __builtin_memcpy(packed + c * batch + b * ZOO_MATMUL_CHUNK, x + b * n + c, len * sizeof(float));
+    }
+}
+
+#define ARGS (w, stride, packed, x, batch, n, out, out_stride, rows)
+static void zoo_matmul_packed_at_level(int level, zoo_weight_type type, const void *weight, size_t stride,
+                                       const float *packed, const float *x, size_t batch, size_t n, float *out,
+                                       size_t out_stride, size_t rows) {
     if (type == ZOO_WEIGHT_F32) {
         const float *w = weight;
         DISPATCH_AT(level, matmul_f32)
@@ -124,6 +139,18 @@ void zoo_matmul_at_level(int level, zoo_weight_type type, const void *weight, si
     DISPATCH_AT(level, matmul_bf16)
 }
 #undef ARGS
+void zoo_matmul_packed(zoo_weight_type type, const void *w, size_t stride, const float *packed, const float *x,
+                       size_t batch, size_t n, float *out, size_t out_stride, size_t rows) {
+    zoo_matmul_packed_at_level(zoo_level(), type, w, stride, packed, x, batch, n, out, out_stride, rows);
+}
+void zoo_matmul_at_level(int level, zoo_weight_type type, const void *w, size_t stride, const float *x, size_t batch,
+                         size_t n, float *out, size_t out_stride, size_t rows) {
+    float *packed = malloc(zoo_matmul_packed_floats(batch, n) * sizeof(float));
+    if (!packed) abort();
+    zoo_matmul_pack(x, batch, n, packed);
+    zoo_matmul_packed_at_level(level, type, w, stride, packed, x, batch, n, out, out_stride, rows);
+    free(packed);
+}
 void zoo_matmul(zoo_weight_type type, const void *w, size_t stride, const float *x, size_t batch, size_t n, float *out,
                 size_t out_stride, size_t rows) {
     zoo_matmul_at_level(zoo_level(), type, w, stride, x, batch, n, out, out_stride, rows);

@@ -32,8 +32,9 @@ import ZooTensor
     }
 
     /// Odd shapes: weight rows not a multiple of 4, inputs with a tail after the last 16 and more than one chunk of
-    /// 256 columns; input row counts below, at and above the 4-row tile, up to the 16 the kernel takes.
-    @Test(arguments: [DType.float32, .float16, .bfloat16], [(7, 37), (13, 531), (64, 16)])
+    /// 256 columns, whole chunks only (20 × 512, weight rows prefetched a block ahead), fewer than 16 inputs (the
+    /// tail alone); input row counts below, at and above the 4-row tile, up to the 16 the kernel takes.
+    @Test(arguments: [DType.float32, .float16, .bfloat16], [(7, 37), (13, 531), (64, 16), (20, 512), (6, 9)])
     func everyLevelMatchesDoublePrecision(type: DType, shape: (Int, Int)) {
         let (outputs, inputs) = shape
         let weight = Tensor(shape: [outputs, inputs], values: values(outputs * inputs, seed: 21)).converted(to: type)

@@ -39,8 +39,20 @@ typedef enum { ZOO_WEIGHT_F32 = 0, ZOO_WEIGHT_F16 = 1, ZOO_WEIGHT_BF16 = 2 } zoo
 /// once for all the input rows.
 void zoo_matmul(zoo_weight_type type, const void *w, size_t stride, const float *x, size_t batch, size_t n, float *out,
                 size_t out_stride, size_t rows);
-/// The same with the vectors of `level` (0 baseline, 1 AVX2, 2 AVX-512; at most `zoo_simd_level()`), so that tests
-/// can run every version.
+/// Columns of the input rows the small-batch product dots with a weight block at a time (see zoo_matmul_pack).
+#define ZOO_MATMUL_CHUNK 256
+/// Floats of the buffer zoo_matmul_pack fills for `batch` rows of n.
+size_t zoo_matmul_packed_floats(size_t batch, size_t n);
+/// Copies the first n & ~15 columns of `batch` input rows (n floats apart) into `packed`, a chunk of
+/// ZOO_MATMUL_CHUNK columns at a time, the rows of a chunk ZOO_MATMUL_CHUNK floats apart: the layout the
+/// small-batch product reads, made once for all the weight rows of a product.
+void zoo_matmul_pack(const float *x, size_t batch, size_t n, float *packed);
+/// zoo_matmul over input rows already packed by zoo_matmul_pack; `x` is still read for the columns after the last
+/// multiple of 16.
+void zoo_matmul_packed(zoo_weight_type type, const void *w, size_t stride, const float *packed, const float *x,
+                       size_t batch, size_t n, float *out, size_t out_stride, size_t rows);
+/// zoo_matmul (packing the input rows itself) with the vectors of `level` (0 baseline, 1 AVX2, 2 AVX-512; at most
+/// `zoo_simd_level()`), so that tests can run every version.
 void zoo_matmul_at_level(int level, zoo_weight_type type, const void *w, size_t stride, const float *x, size_t batch,
                          size_t n, float *out, size_t out_stride, size_t rows);
 

@@ -42,8 +42,12 @@ func floatBatchProduct(_ x: UnsafePointer<Float>, rows: Int, _ weight: Tensor, _
     case .q8_0, .q4_0, .q4_1: preconditionFailure("floatBatchProduct: \(weight.dtype) is a block type")
     }
     let rowBytes = weight.dtype.byteCount(elements: inputs)
+    // The input rows are packed once, for every part.
+    let packed = UnsafeMutablePointer<Float>.allocate(capacity: zoo_matmul_packed_floats(rows, inputs))
+    defer { packed.deallocate() }
+    zoo_matmul_pack(x, rows, inputs, packed)
     Parallel.forRanges(outputs, granularity: 4, minimum: max(4, elementsPerPart / max(inputs, 1))) { range in
-        zoo_matmul(type, weight.rawPointer + range.lowerBound * rowBytes, inputs, x, rows, inputs,
-                   out + range.lowerBound, outputs, range.count)
+        zoo_matmul_packed(type, weight.rawPointer + range.lowerBound * rowBytes, inputs, packed, x, rows, inputs,
+                          out + range.lowerBound, outputs, range.count)
     }
 }
