@@ -108,8 +108,9 @@ static float dot_portable(zoo_block_type type, const uint8_t *row, int blocks, c
 // AVX2: 32 quants per step, u8 × s8 products summed in pairs to int16 (vpmaddubsw), then in pairs to int32.
 
 #define AVX2 __attribute__((target("avx2,fma,f16c")))
+#define AVX2_INLINE __attribute__((target("avx2,fma,f16c"), always_inline))
 
-AVX2 static inline float hsum8(__m256 v) {
+AVX2_INLINE static inline float hsum8(__m256 v) {
     __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
     s = _mm_add_ps(s, _mm_movehl_ps(s, s));
     s = _mm_add_ss(s, _mm_movehdup_ps(s));
@@ -149,7 +150,7 @@ AVX2 static void quantize_avx2(const float *x, int blocks, void *out) {
 }
 
 /// The 32 weight quants of a block as bytes: q4 nibbles 0…15 (low nibbles first), q8_0 signed.
-AVX2 static inline __m256i weight_bytes(zoo_block_type type, const uint8_t *block) {
+AVX2_INLINE static inline __m256i weight_bytes(zoo_block_type type, const uint8_t *block) {
     if (type == ZOO_BLOCK_Q8_0) return _mm256_loadu_si256((const __m256i *)(block + 2));
     __m128i n = _mm_loadu_si128((const __m128i *)(block + (type == ZOO_BLOCK_Q4_1 ? 4 : 2)));
     __m256i both = _mm256_inserti128_si256(_mm256_castsi128_si256(n), _mm_srli_epi16(n, 4), 1);
@@ -158,7 +159,7 @@ AVX2 static inline __m256i weight_bytes(zoo_block_type type, const uint8_t *bloc
 
 /// Σ w·a over 32 bytes as 8 int32 lanes. vpmaddubsw multiplies unsigned by signed bytes, so signed weights give
 /// their magnitude and move their sign onto the activation (|w| ≤ 128, |a| ≤ 127: the int16 pair sums fit).
-AVX2 static inline __m256i block_dot_avx2(zoo_block_type type, __m256i w, __m256i a) {
+AVX2_INLINE static inline __m256i block_dot_avx2(zoo_block_type type, __m256i w, __m256i a) {
     if (type == ZOO_BLOCK_Q4_0) w = _mm256_sub_epi8(w, _mm256_set1_epi8(8));
     if (type != ZOO_BLOCK_Q4_1) {
         a = _mm256_sign_epi8(a, w);
@@ -195,7 +196,8 @@ AVX2 static float dot_avx2_q4_1(const uint8_t *r, int n, const int8_t *q, const 
 // ---------------------------------------------------------------------------------------------------------------
 // AVX-512 VNNI: two blocks (64 quants) per vpdpbusd, u8 × s8 products summed in fours straight into int32.
 
-#define VNNI __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni,avx2,fma,f16c")))
+#define VNNI __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni,avx2,fma,f16c"), always_inline))
+#define VNNI_CALLABLE __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni,avx2,fma,f16c")))
 
 /// Two blocks' weight quants as 64 bytes, block0's 32 then block1's.
 VNNI static inline __m512i weight_bytes2(zoo_block_type type, const uint8_t *block0, const uint8_t *block1) {
@@ -284,6 +286,10 @@ VNNI static inline void matvec_vnni_typed(zoo_block_type type, const uint8_t *ro
         for (int b = 0; b < pairs; b += 2) {
             __m512i a = _mm512_loadu_si512((const void *)(q + 32 * b));
             const uint8_t *block0 = row0 + size * b, *block1 = row1 + size * b;
+            // The rows four pairs ahead: the matrices are short enough that the hardware prefetcher, which
+            // starts afresh on each, leaves the first rows' loads waiting on memory.
+            _mm_prefetch((const char *)(block0 + 8 * row_bytes), _MM_HINT_T0);
+            _mm_prefetch((const char *)(block1 + 8 * row_bytes), _MM_HINT_T0);
             __m512i s0 = block_dot_vnni(type, weight_bytes2(type, block0, block0 + size), a);
             __m512i s1 = block_dot_vnni(type, weight_bytes2(type, block1, block1 + size), a);
             __m128 scales0 = block_scales2(type, block0, block0 + size, ds + 2 * b);
@@ -323,7 +329,7 @@ VNNI static inline void matvec_vnni_typed(zoo_block_type type, const uint8_t *ro
     if (r < end) y[r] += dot_vnni_typed(type, rows + row_bytes * r, blocks, q, ds);
 }
 
-VNNI static void matvec_vnni(zoo_block_type type, const uint8_t *rows, size_t row_bytes, int blocks,
+VNNI_CALLABLE static void matvec_vnni(zoo_block_type type, const uint8_t *rows, size_t row_bytes, int blocks,
                              const int8_t *q, const float *ds, float *y, int first, int end) {
     switch (type) {
     case ZOO_BLOCK_Q8_0: return matvec_vnni_typed(ZOO_BLOCK_Q8_0, rows, row_bytes, blocks, q, ds, y, first, end);
