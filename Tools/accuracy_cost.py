@@ -14,8 +14,10 @@ norms and biases in float32.
 The int8-activation rows (`--int8-activations`, llama.cpp's arithmetic) take the weights of their format's row and
 also quantize the input of every block-type matrix product as Zoo and ggml do (per 32 values: d = max|x|/127 as
 float16, q = round(x·127/max|x|) to nearest even; for q4_1 weights the offsets multiply s = d·Σq as float16): the
-product with the float32 weight of q·d equals the integer block dot products up to float32 rounding. Every position
-is quantized, as Zoo's decode path does one token at a time.
+product with the float32 weight of q·d equals the integer block dot products up to float32 rounding (the q4_1
+offsets that multiply s's float16 rounding come from quantizing the weight again). Every position is quantized, as
+Zoo's decode path does one token at a time. SmolLM2's row keeps the weights as shipped (Q4_1, the embedding and
+tied head Q8_0), so its cost is that of the activations alone; GPT-2's takes the q8_0 row's weights.
 
 Models: SmolLM2-135M-Instruct, whose float32 model is the shipped Q4_1 GGUF dequantized (the unquantized original is
 not available here, so "q4_1 as shipped" costs nothing against it by construction, and q4_0 and q4_1 are re-roundings
@@ -88,14 +90,16 @@ def block_offsets(weight, fmt):
     return torch.from_numpy(raw[:, :, 2:4].copy().view(np.float16)[:, :, 0].astype(np.float32))
 
 
-def int8_activation_hooks(model, names, fmt):
-    """Hooks that quantize the inputs of the modules whose weights are `names` (block-type matrices)."""
+def int8_activation_hooks(model, formats):
+    """Hooks that quantize the inputs of the modules whose weights are block-type matrices, `formats` mapping
+    their parameter names to their types."""
     parameters = dict(model.named_parameters())
-    quantized = {id(parameters[name]) for name in names}  # a tied head is its embedding's parameter
+    quantized = {id(parameters[name]): fmt for name, fmt in formats.items()}  # a tied head is its embedding
     handles = []
     for module in model.modules():
         if not isinstance(module, (torch.nn.Linear, Conv1D)) or id(module.weight) not in quantized:
             continue
+        fmt = quantized[id(module.weight)]
         # Conv1D keeps its weight [in, out]; the blocks run along the input dimension either way.
         weight = module.weight.t() if isinstance(module, Conv1D) else module.weight
         if weight.shape[-1] % 32:
@@ -122,7 +126,10 @@ def logits_of(model, ids):
         return model(torch.tensor([ids])).logits[0].float()
 
 
-def measure(model, ids, label, int8_formats):
+def measure(model, ids, label, int8_rows):
+    """The float32 model's perplexity, and each format's agreement and perplexity change. `int8_rows` are
+    (format, shipped) pairs: a row with int8 activations over that format's weights, or with `shipped` (a dict of
+    the parameters' types in the file the model was read from) over the weights as they are."""
     originals = {name: p.detach().clone() for name, p in model.named_parameters()}
     reference = logits_of(model, ids[:-1])
     targets = torch.tensor(ids[1:])
@@ -132,18 +139,19 @@ def measure(model, ids, label, int8_formats):
 
     base = perplexity(reference)
     rows = [(f"{label} float32", 1.0, base, 0.0)]
-    for fmt, int8 in [(fmt, False) for fmt in FORMATS] + [(fmt, True) for fmt in int8_formats]:
+    for fmt, int8, shipped in [(fmt, False, None) for fmt in FORMATS] + [(f, True, s) for f, s in int8_rows]:
         names = quantized_names(model, fmt)
         with torch.no_grad():
-            for name in names:
+            for name in names if shipped is None else []:
                 dict(model.named_parameters())[name].copy_(round_trip(originals[name], fmt))
-        handles = int8_activation_hooks(model, names, fmt) if int8 else []
+        formats = shipped or {name: fmt for name in names}
+        handles = int8_activation_hooks(model, formats) if int8 else []
         logits = logits_of(model, ids[:-1])
         for handle in handles:
             handle.remove()
         agreement = (logits.argmax(-1) == reference.argmax(-1)).float().mean().item()
         ppl = perplexity(logits)
-        name = f"{label} {fmt}" + (" + int8 activations" if int8 else "")
+        name = f"{label} {fmt}" + (" as shipped" if shipped else "") + (" + int8 activations" if int8 else "")
         rows.append((name, agreement, ppl, (ppl - base) / base * 100))
         with torch.no_grad():
             for name, p in model.named_parameters():
@@ -165,13 +173,16 @@ def main():
     model = AutoModelForCausalLM.from_pretrained(str(SMOLLM2.parent), gguf_file=SMOLLM2.name,
                                                  dtype=torch.float32).eval()
     ids = tokenizer(text(), add_special_tokens=False)["input_ids"][:args.tokens + 1]
-    rows += measure(model, ids, "SmolLM2-135M", ["q4_1"])
+    # The file's matrices are Q4_1 but for the token embedding (the tied output head), which is Q8_0.
+    shipped = {name: "q8_0" if name.endswith("embed_tokens.weight") else "q4_1"
+               for name in quantized_names(model, "q4_1")}
+    rows += measure(model, ids, "SmolLM2-135M", [("q4_1", shipped)])
     if args.gpt2:
         if not (GPT2 / "model.safetensors").exists():
             raise SystemExit(f"{GPT2} is missing: run Tools/bench_gpt2.py once to build it")
         model = AutoModelForCausalLM.from_pretrained(GPT2, dtype=torch.float32).eval()
         ids = AutoTokenizer.from_pretrained(GPT2)(text())["input_ids"][:args.tokens + 1]
-        rows += measure(model, ids, "GPT-2 124M (random)", ["q8_0"])
+        rows += measure(model, ids, "GPT-2 124M (random)", [("q8_0", None)])
 
     print(f"| model, format | top-1 agreement with float32 ({args.tokens} tokens) | perplexity | change |")
     print("|---|---|---|---|")
