@@ -271,70 +271,20 @@ VNNI static inline float dot_vnni_typed(zoo_block_type type, const uint8_t *row,
     return result;
 }
 
-/// y[r] += row r's dot product for rows first ≤ r < end: two rows at a time, which share the activation's loads
-/// and keep two independent chains of multiply-adds in flight.
-VNNI static inline void matvec_vnni_typed(zoo_block_type type, const uint8_t *rows, size_t row_bytes, int blocks,
-                                          const int8_t *q, const float *ds, float *y, int first, int end) {
-    const size_t size = block_bytes[type];
-    const __m512i spread = _mm512_setr_epi32(0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 2, 2);
-    const int pairs = blocks & ~1;
-    int r = first;
-    for (; r + 1 < end; r += 2) {
-        const uint8_t *row0 = rows + row_bytes * r, *row1 = row0 + row_bytes;
-        __m512 total0 = _mm512_setzero_ps(), total1 = _mm512_setzero_ps();
-        __m128 offsets0 = _mm_setzero_ps(), offsets1 = _mm_setzero_ps();
-        for (int b = 0; b < pairs; b += 2) {
-            __m512i a = _mm512_loadu_si512((const void *)(q + 32 * b));
-            const uint8_t *block0 = row0 + size * b, *block1 = row1 + size * b;
-            // The rows four pairs ahead: the matrices are short enough that the hardware prefetcher, which
-            // starts afresh on each, leaves the first rows' loads waiting on memory.
-            _mm_prefetch((const char *)(block0 + 8 * row_bytes), _MM_HINT_T0);
-            _mm_prefetch((const char *)(block1 + 8 * row_bytes), _MM_HINT_T0);
-            __m512i s0 = block_dot_vnni(type, weight_bytes2(type, block0, block0 + size), a);
-            __m512i s1 = block_dot_vnni(type, weight_bytes2(type, block1, block1 + size), a);
-            __m128 scales0 = block_scales2(type, block0, block0 + size, ds + 2 * b);
-            __m128 scales1 = block_scales2(type, block1, block1 + size, ds + 2 * b);
-            total0 = _mm512_fmadd_ps(_mm512_cvtepi32_ps(s0),
-                                     _mm512_permutexvar_ps(spread, _mm512_castps128_ps512(scales0)), total0);
-            total1 = _mm512_fmadd_ps(_mm512_cvtepi32_ps(s1),
-                                     _mm512_permutexvar_ps(spread, _mm512_castps128_ps512(scales1)), total1);
-            if (type == ZOO_BLOCK_Q4_1) {
-                offsets0 = _mm_add_ps(offsets0, scales0);
-                offsets1 = _mm_add_ps(offsets1, scales1);
-            }
-        }
-        float result0 = _mm512_reduce_add_ps(total0), result1 = _mm512_reduce_add_ps(total1);
-        if (type == ZOO_BLOCK_Q4_1) {
-            float lanes0[4], lanes1[4];
-            _mm_storeu_ps(lanes0, offsets0);
-            _mm_storeu_ps(lanes1, offsets1);
-            result0 += lanes0[1] + lanes0[3];
-            result1 += lanes1[1] + lanes1[3];
-        }
-        if (pairs < blocks) {
-            __m256i a = _mm256_loadu_si256((const __m256i *)(q + 32 * pairs));
-            const uint8_t *block0 = row0 + size * pairs, *block1 = row1 + size * pairs;
-            __m256i s0 = block_dot_avx2(type, weight_bytes(type, block0), a);
-            __m256i s1 = block_dot_avx2(type, weight_bytes(type, block1), a);
-            result0 += hsum8(_mm256_cvtepi32_ps(s0)) * (_cvtsh_ss(load16(block0)) * ds[2 * pairs]);
-            result1 += hsum8(_mm256_cvtepi32_ps(s1)) * (_cvtsh_ss(load16(block1)) * ds[2 * pairs]);
-            if (type == ZOO_BLOCK_Q4_1) {
-                result0 += _cvtsh_ss(load16(block0 + 2)) * ds[2 * pairs + 1];
-                result1 += _cvtsh_ss(load16(block1 + 2)) * ds[2 * pairs + 1];
-            }
-        }
-        y[r] += result0;
-        y[r + 1] += result1;
-    }
-    if (r < end) y[r] += dot_vnni_typed(type, rows + row_bytes * r, blocks, q, ds);
-}
-
+/// One row at a time: interleaving two rows to share the activation's loads made the weights' memory stream
+/// slower (q8_0 at GPT-2's shapes took three times as long).
 VNNI_CALLABLE static void matvec_vnni(zoo_block_type type, const uint8_t *rows, size_t row_bytes, int blocks,
-                             const int8_t *q, const float *ds, float *y, int first, int end) {
+                                      const int8_t *q, const float *ds, float *y, int first, int end) {
     switch (type) {
-    case ZOO_BLOCK_Q8_0: return matvec_vnni_typed(ZOO_BLOCK_Q8_0, rows, row_bytes, blocks, q, ds, y, first, end);
-    case ZOO_BLOCK_Q4_0: return matvec_vnni_typed(ZOO_BLOCK_Q4_0, rows, row_bytes, blocks, q, ds, y, first, end);
-    case ZOO_BLOCK_Q4_1: return matvec_vnni_typed(ZOO_BLOCK_Q4_1, rows, row_bytes, blocks, q, ds, y, first, end);
+    case ZOO_BLOCK_Q8_0:
+        for (int r = first; r < end; r++) y[r] += dot_vnni_typed(ZOO_BLOCK_Q8_0, rows + row_bytes * r, blocks, q, ds);
+        return;
+    case ZOO_BLOCK_Q4_0:
+        for (int r = first; r < end; r++) y[r] += dot_vnni_typed(ZOO_BLOCK_Q4_0, rows + row_bytes * r, blocks, q, ds);
+        return;
+    case ZOO_BLOCK_Q4_1:
+        for (int r = first; r < end; r++) y[r] += dot_vnni_typed(ZOO_BLOCK_Q4_1, rows + row_bytes * r, blocks, q, ds);
+        return;
     }
 }
 
