@@ -1,7 +1,8 @@
 """Reduced-precision rows of Tools/bench: the real SmolLM2-135M-Instruct Q4_1 GGUF in Zoo (its blocks computed in
 place), llama.cpp (llama-cpp-python, 2 threads, the same file) and PyTorch (transformers on the dequantized model,
 float32, 2 threads); and GPT-2 124M converted with `zoo convert --dtype int8` (the CTranslate2 int8 peer is measured
-by Tools/bench_gpt2.py in the same group and workloads).
+by Tools/bench_gpt2.py in the same group and workloads). The "int8-act" rows run the same Zoo models with
+`--int8-activations` (llama.cpp's arithmetic for block weights in decode).
 
     Tools/.venv/bin/python Tools/bench_quantized.py --zoo .build/release/zoo [--repeats 3] [--quick]
 
@@ -24,13 +25,14 @@ PROMPT_LONG = 128
 SMOLLM2_VOCABULARY = 49152
 
 
-def measure_zoo(zoo, group, name, runtime, repeats, new):
+def measure_zoo(zoo, group, name, runtime, repeats, new, *options):
+    """Zoo's decode and prompt rows; `options` are extra `zoo bench` flags (--int8-activations)."""
     log(f"{group}: {runtime}")
     figures = zoo_json(zoo, "bench", name, "--prompt-tokens", str(PROMPT), "--new-tokens", str(new),
-                       "--repeats", str(repeats))
+                       "--repeats", str(repeats), *options)
     row(group, f"decode {PROMPT}+{NEW}", "tok/s", runtime, figures["decode_tok_per_s"])
     figures = zoo_json(zoo, "bench", name, "--prompt-tokens", str(PROMPT_LONG), "--new-tokens", "0",
-                       "--repeats", str(repeats))
+                       "--repeats", str(repeats), *options)
     row(group, f"prompt {PROMPT_LONG}", "ms", runtime, figures["prompt_ms"])
 
 
@@ -104,18 +106,23 @@ def main():
     if SMOLLM2.exists():
         zoo_convert(args.zoo, SMOLLM2, "smollm2-q4_1")
         measure_zoo(args.zoo, SMOLLM2_GROUP, "smollm2-q4_1", "zoo q4_1", args.repeats, new)
+        measure_zoo(args.zoo, SMOLLM2_GROUP, "smollm2-q4_1", "zoo q4_1 int8-act", args.repeats, new,
+                    "--int8-activations")
         measure_llama_cpp(args.repeats, new)
         measure_torch(args.repeats, new)
     else:
-        for runtime in ("zoo q4_1", "llama.cpp", "pytorch"):
+        for runtime in ("zoo q4_1", "zoo q4_1 int8-act", "llama.cpp", "pytorch"):
             row(SMOLLM2_GROUP, f"decode {PROMPT}+{NEW}", "tok/s", runtime, None,
                 f"{SMOLLM2.name} is missing: run Tools/fetch-real-models.sh")
     if (GPT2 / "model.safetensors").exists():
         zoo_convert(args.zoo, GPT2, "gpt2-124m-int8", "int8")
         measure_zoo(args.zoo, GPT2_GROUP, "gpt2-124m-int8", "zoo int8", args.repeats, new)
+        measure_zoo(args.zoo, GPT2_GROUP, "gpt2-124m-int8", "zoo int8 int8-act", args.repeats, new,
+                    "--int8-activations")
     else:
-        row(GPT2_GROUP, f"decode {PROMPT}+{NEW}", "tok/s", "zoo int8", None,
-            "the GPT-2 checkpoint is missing: Tools/bench_gpt2.py builds it")
+        for runtime in ("zoo int8", "zoo int8 int8-act"):
+            row(GPT2_GROUP, f"decode {PROMPT}+{NEW}", "tok/s", runtime, None,
+                "the GPT-2 checkpoint is missing: Tools/bench_gpt2.py builds it")
 
 
 if __name__ == "__main__":

@@ -61,13 +61,13 @@ public struct StoredModel: Sendable {
     }
 
     /// The architecture, its weights and its tokenizer, ready to run.
-    public func load() throws -> LoadedModel {
+    public func load(_ options: LoadOptions = LoadOptions()) throws -> LoadedModel {
         _ = try metadata()
         let config = try config()
         let architecture = try Architectures.instantiate(config)
         let weights = try loadWeightsChecked(architecture: architecture)
         let tokenizer = try tokenizer()
-        let model = try architecture.makeModel(weights: weights)
+        let model = try architecture.makeModel(weights: options.weightStore(weights))
         // A token beyond the embedding table would crash the model at its first lookup: refuse it here.
         guard tokenizer.idLimit <= model.vocabularySize else {
             throw ZooError(path: folder.path, "the tokenizer gives ids up to \(tokenizer.idLimit - 1) but the model's embedding table has only \(model.vocabularySize) rows (vocab_size in config.json)")

@@ -6,6 +6,10 @@ public struct Tensor: @unchecked Sendable {
     public let dtype: DType
     public let storage: Storage
     public let byteOffset: Int
+    /// For a block-type matrix: one-row products quantize the input row to int8 per 32 values and take integer
+    /// block dot products (llama.cpp's arithmetic) instead of keeping float32 activations. Set when a model is
+    /// loaded with int8 activations; views made from the tensor do not carry it.
+    public var int8Activations = false
 
     public init(shape: [Int], dtype: DType, storage: Storage, byteOffset: Int = 0) {
         precondition(dtype.holds(shape: shape),

@@ -38,6 +38,8 @@ struct Bench: ParsableCommand {
     @Option(help: "Times to repeat each measure.")
     var repeats = 3
 
+    @OptionGroup var loading: LoadingOptions
+
     @OptionGroup var zooOptions: ZooOptions
 
     func validate() throws {
@@ -55,7 +57,7 @@ struct Bench: ParsableCommand {
                 try Terminal.json(["encode_mb_per_s": try tokenizerSpeeds(stored, file: tokenize)])
                 return
             }
-            let loaded = try stored.load()
+            let loaded = try stored.load(loading.loadOptions)
             if let model = loaded.model as? any CausalLanguageModel {
                 try Terminal.json(try decoderFigures(stored, model))
             } else if let model = loaded.model as? any MaskedLanguageModel {
@@ -86,7 +88,7 @@ struct Bench: ParsableCommand {
         var figures = DecoderFigures()
         for _ in 0..<(skipLoad ? 0 : repeats) {
             let start = now()
-            let reloaded = try stored.load().model as! any CausalLanguageModel
+            let reloaded = try stored.load(loading.loadOptions).model as! any CausalLanguageModel
             let cache = reloaded.makeCache(capacity: prompt.count)
             // Released only after the clock stops: unmapping the weights is not part of the load.
             withExtendedLifetime(reloaded) {

@@ -24,6 +24,8 @@ struct Chat: ParsableCommand {
 
     @OptionGroup var sampling: SamplingOptions
 
+    @OptionGroup var loading: LoadingOptions
+
     @OptionGroup var zooOptions: ZooOptions
 
     func validate() throws {
@@ -32,7 +34,7 @@ struct Chat: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let session = try ChatSession(model: zooOptions.zoo.model(named: name), system: system)
+            let session = try ChatSession(model: zooOptions.zoo.model(named: name), system: system, options: loading.loadOptions)
             let options = sampling.generationOptions(maxNewTokens: maxNewTokens)
             if let message {
                 try answer(message, in: session, options: options)

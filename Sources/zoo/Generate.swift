@@ -17,6 +17,8 @@ struct Generate: ParsableCommand {
 
     @OptionGroup var sampling: SamplingOptions
 
+    @OptionGroup var loading: LoadingOptions
+
     @Flag(help: "Print JSON at the end: {\"prompt_ids\": [...], \"generated_ids\": [...], \"text\": \"...\"}.")
     var json = false
 
@@ -28,7 +30,7 @@ struct Generate: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let generator = try zooOptions.zoo.model(named: name).load().textGenerator()
+            let generator = try zooOptions.zoo.model(named: name).load(loading.loadOptions).textGenerator()
             let result = try generator.generate(prompt: prompt, options: sampling.generationOptions(maxNewTokens: maxNewTokens)) { piece in
                 if !json { Terminal.write(piece) }
             }

@@ -30,4 +30,20 @@ void zoo_block_matvec_isa(zoo_isa isa, zoo_block_type type, const void *weight, 
 void zoo_block_decode(zoo_block_type type, const void *source, size_t blocks, float *out);
 void zoo_block_decode_isa(zoo_isa isa, zoo_block_type type, const void *source, size_t blocks, float *out);
 
+/// Bytes of a row of `32·blocks` activations quantized by `zoo_q8_quantize`: the int8 quants, then per block the
+/// float pair (d, s).
+size_t zoo_q8_activation_bytes(int blocks);
+/// Quantizes `32·blocks` floats as ggml's quantize_row_q8_1 does on x86 (q8_0's quants and d are the same, without
+/// s): per block d = max|x|/127 rounded to float16, q = round(x·127/max|x|) (ties to even), s = d·Σq rounded to
+/// float16. `out` holds `zoo_q8_activation_bytes(blocks)` bytes.
+void zoo_q8_quantize(const float *x, int blocks, void *out);
+void zoo_q8_quantize_isa(zoo_isa isa, const float *x, int blocks, void *out);
+/// y[r] += Σ_b d_w·d_x·Σᵢ w_i·q_i (+ m_w·s_x for q4_1) for rows `first` ≤ r < `end`: llama.cpp's integer block
+/// dot products against an activation row quantized by `zoo_q8_quantize`. AVX-512 runs the VNNI version where the
+/// CPU has it, else the AVX2 one.
+void zoo_q8_matvec(zoo_block_type type, const void *weight, size_t row_bytes, int blocks, const void *xq,
+                   float *y, int first, int end);
+void zoo_q8_matvec_isa(zoo_isa isa, zoo_block_type type, const void *weight, size_t row_bytes, int blocks,
+                       const void *xq, float *y, int first, int end);
+
 #endif

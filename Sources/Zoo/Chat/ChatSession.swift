@@ -10,9 +10,9 @@ public final class ChatSession {
     /// The model's end of turn in ChatML templates; a reply also ends at the model's end-of-sequence tokens.
     static let endOfTurnTokens = ["<|im_end|>"]
 
-    /// Loads `model` for a conversation that starts with `system` as its system message, if given.
-    public init(model: StoredModel, system: String? = nil) throws {
-        let loaded = try model.load()
+    /// Loads `model` (with `options`) for a conversation that starts with `system` as its system message, if given.
+    public init(model: StoredModel, system: String? = nil, options: LoadOptions = LoadOptions()) throws {
+        let loaded = try model.load(options)
         guard let template = try model.chatTemplate() else {
             throw ZooError("\(model.name) has no chat template (no \"chat_template\" in its tokenizer_config.json): use zoo generate")
         }

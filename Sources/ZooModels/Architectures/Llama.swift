@@ -232,9 +232,9 @@ final class LlamaModel: AttentionRecordingDecoder {
 
         for (i, block) in blocks.enumerated() {
             let h = rmsNorm(x, weight: block.norm1, epsilon: a.epsilon)
-            let q = linear(h, weight: block.query, bias: block.queryBias)
-            let k = linear(h, weight: block.key, bias: block.keyBias)
-            let v = linear(h, weight: block.value, bias: block.valueBias)
+            let qkv = linear(h, weights: [block.query, block.key, block.value],
+                             biases: [block.queryBias, block.keyBias, block.valueBias])
+            let q = qkv[0], k = qkv[1], v = qkv[2]
             rotary.apply(to: q.mutableData, rows: tokens.count, stride: a.heads * a.headDim, heads: a.heads,
                          firstPosition: start)
             rotary.apply(to: k.mutableData, rows: tokens.count, stride: a.keyValueHeads * a.headDim,
@@ -249,8 +249,8 @@ final class LlamaModel: AttentionRecordingDecoder {
             addInPlace(x, linear(attended, weight: block.output, bias: block.outputBias))
 
             let h2 = rmsNorm(x, weight: block.norm2, epsilon: a.epsilon)
-            let gate = linear(h2, weight: block.gate, bias: block.gateBias)
-            let up = linear(h2, weight: block.up, bias: block.upBias)
+            let gateUp = linear(h2, weights: [block.gate, block.up], biases: [block.gateBias, block.upBias])
+            let gate = gateUp[0], up = gateUp[1]
             a.activation.apply(gate)
             multiplyInPlace(gate, up)
             addInPlace(x, linear(gate, weight: block.down, bias: block.downBias))
