@@ -20,6 +20,23 @@ import Testing
         #expect(try mismatches().isEmpty)
     }
 
+    /// The converter drops the pages it wrote from the page cache, so that the first load reads them back in huge
+    /// pages (DurableFiles.sync). tmpfs keeps files only in the page cache, so there the advice cannot be taken.
+    @Test(.enabled(if: !isOnTmpfs(FileManager.default.temporaryDirectory), "the temporary folder is on tmpfs"))
+    func theConvertedWeightsAreNotLeftInThePageCache() throws {
+        let weights = folder.appendingPathComponent("weights.h5")
+        let descriptor = open(weights.path, O_RDONLY)
+        try #require(descriptor >= 0)
+        defer { close(descriptor) }
+        let size = Int(lseek(descriptor, 0, SEEK_END))
+        let mapping = try #require(mmap(nil, size, PROT_READ, MAP_SHARED, descriptor, 0))
+        defer { munmap(mapping, size) }
+        let pages = (size + 4095) / 4096
+        var resident = [UInt8](repeating: 0, count: pages)
+        try #require(mincore(mapping, size, &resident) == 0)
+        #expect(resident.filter { $0 & 1 != 0 }.count == 0, "\(pages) pages")
+    }
+
     @Test func verificationNamesAChangedAMissingAndAnExtraFile() throws {
         // Same size, one byte different: only the hash can tell.
         let weights = folder.appendingPathComponent("weights.h5")
@@ -84,4 +101,19 @@ import Testing
         }
         #expect((try? zoo.model(named: "tiny-gpt2-random")) != nil)
     }
+}
+
+/// Whether `url` is on tmpfs: the file system of the longest mount point in /proc/mounts that holds it.
+func isOnTmpfs(_ url: URL) -> Bool {
+    guard let mounts = try? String(contentsOfFile: "/proc/mounts", encoding: .utf8) else { return false }
+    let path = url.resolvingSymlinksInPath().path
+    var best: (point: String, type: String) = ("", "")
+    for line in mounts.split(separator: "\n") {
+        let fields = line.split(separator: " ").map(String.init)
+        guard fields.count > 2 else { continue }
+        let point = fields[1]
+        let holds = point == "/" || path == point || path.hasPrefix(point + "/")
+        if holds && point.count > best.point.count { best = (point, fields[2]) }
+    }
+    return best.type == "tmpfs"
 }
