@@ -155,6 +155,22 @@ void zoo_matmul(zoo_weight_type type, const void *w, size_t stride, const float 
                 size_t out_stride, size_t rows) {
     zoo_matmul_at_level(zoo_level(), type, w, stride, x, batch, n, out, out_stride, rows);
 }
+#define ARGS (source, n, out)
+void zoo_widen_at_level(int level, zoo_weight_type type, const void *weights, size_t n, float *out) {
+    if (type == ZOO_WEIGHT_F32) {
+        __builtin_memcpy(out, weights, n * sizeof(float));
+        return;
+    }
+    const uint16_t *source = weights;
+    if (type == ZOO_WEIGHT_F16) {
+        DISPATCH_AT(level, widen_f16)
+    }
+    DISPATCH_AT(level, widen_bf16)
+}
+#undef ARGS
+void zoo_widen(zoo_weight_type type, const void *weights, size_t n, float *out) {
+    zoo_widen_at_level(zoo_level(), type, weights, n, out);
+}
 #define ARGS (x, n)
 void zoo_gelu_tanh(float *x, size_t n) { DISPATCH(gelu_tanh) }
 void zoo_gelu_erf(float *x, size_t n) { DISPATCH(gelu_erf) }

@@ -56,6 +56,11 @@ void zoo_matmul_packed(zoo_weight_type type, const void *w, size_t stride, const
 void zoo_matmul_at_level(int level, zoo_weight_type type, const void *w, size_t stride, const float *x, size_t batch,
                          size_t n, float *out, size_t out_stride, size_t rows);
 
+/// out[i] = weights[i] widened exactly to float32, for n values of the given type (a prompt's tile of 16-bit
+/// weights before a BLAS product); zoo_widen_at_level picks the vectors as zoo_matmul_at_level does.
+void zoo_widen(zoo_weight_type type, const void *weights, size_t n, float *out);
+void zoo_widen_at_level(int level, zoo_weight_type type, const void *weights, size_t n, float *out);
+
 /// Activations in place: GPT-2's tanh GELU, the exact (erf) GELU, and x · sigmoid(k·x) (SiLU for k = 1).
 void zoo_gelu_tanh(float *x, size_t n);
 void zoo_gelu_erf(float *x, size_t n);
