@@ -85,6 +85,36 @@ func linearMatchesNaiveProduct(rows: Int) {
     for (a, b) in zip(first, ownValue) { #expect(abs(a - b) < 1e-6) }
 }
 
+/// A long chunk of new positions after a cached one runs causal attention in blocks of query rows, each over only
+/// the keys its rows see (3 blocks of up to 128 rows here, after 37 cached positions); every row must equal the
+/// one-position-at-a-time path, a separate kernel (tolerance 1e-5).
+@Test func blockedCausalAttentionEqualsOnePositionAtATime() {
+    let heads = 3, headDim = 8, width = heads * headDim, cached = 37, chunk = 300, length = cached + chunk
+    let qkv = Tensor(shape: [length, 3 * width], values: values(length * 3 * width, seed: 4))
+    let scale = 1 / Float(headDim).squareRoot()
+
+    let blocked = KVCache(layers: 1, capacity: length, width: width)
+    var outputs: [[Float]] = []
+    for (first, rows) in [(0, cached), (cached, chunk)] {
+        let part = qkv.data + first * 3 * width
+        let out = causalSelfAttention(q: part, k: part + width, v: part + 2 * width, stride: 3 * width, rows: rows,
+                                      heads: heads, headDim: headDim, cache: blocked, layer: 0, scale: scale)
+        blocked.length += rows
+        outputs += (0..<rows).map { out.row($0).toArray() }
+    }
+
+    let stepwise = KVCache(layers: 1, capacity: length, width: width)
+    var worst: Float = 0
+    for position in 0..<length {
+        let row = qkv.row(position).reshaped([1, 3 * width])
+        let out = causalSelfAttention(q: row.data, k: row.data + width, v: row.data + 2 * width, stride: 3 * width,
+                                      rows: 1, heads: heads, headDim: headDim, cache: stepwise, layer: 0, scale: scale)
+        stepwise.length += 1
+        for (a, b) in zip(out.toArray(), outputs[position]) { worst = max(worst, abs(a - b)) }
+    }
+    #expect(worst < 1e-5, "max |difference| \(worst)")
+}
+
 @Test func transposeSwapsAxes() {
     let x = Tensor(shape: [2, 3], values: [1, 2, 3, 4, 5, 6])
     let t = transposed(x)

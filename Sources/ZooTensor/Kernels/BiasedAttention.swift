@@ -19,23 +19,37 @@ public func biasedAttention(
     let output = Tensor(zeros: [n, width])
     let scores = Tensor(zeros: [n, m])
     let s = scores.mutableData
+    // With a causal limit, a block of query rows needs only the keys its last row sees: a long prompt's attention
+    // skips nearly half of its products (44% at 1024 tokens).
+    let block = causalOffset == nil ? n : causalRowBlock
     for h in 0..<heads {
         let offset = h * headDim
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(m), Int32(headDim), scale,
-                    q + offset, Int32(queryStride), k + offset, Int32(keyValueStride), 0, s, Int32(m))
-        for r in 0..<n {
-            let row = s + r * m
-            if let bias {
-                let biasRow = bias + (h * n + r) * m
-                for j in 0..<m { row[j] += biasRow[j] }
+        for first in stride(from: 0, to: n, by: block) {
+            let rows = min(block, n - first)
+            let keys = causalOffset.map { min(m, $0 + first + rows) } ?? m
+            let blockScores = s + first * m
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(keys), Int32(headDim), scale,
+                        q + first * queryStride + offset, Int32(queryStride), k + offset, Int32(keyValueStride), 0,
+                        blockScores, Int32(m))
+            for r in 0..<rows {
+                let row = blockScores + r * m
+                if let bias {
+                    let biasRow = bias + (h * n + first + r) * m
+                    for j in 0..<keys { row[j] += biasRow[j] }
+                }
+                if let causalOffset {
+                    for j in (causalOffset + first + r + 1)..<keys { row[j] = -.infinity }
+                }
+                softmaxInPlace(row, count: keys)
             }
-            if let causalOffset {
-                for j in (causalOffset + r + 1)..<m { row[j] = -.infinity }
-            }
-            softmaxInPlace(row, count: m)
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(headDim), Int32(keys), 1,
+                        blockScores, Int32(m), v + offset, Int32(keyValueStride), 0,
+                        output.mutableData + first * width + offset, Int32(width))
         }
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(headDim), Int32(m), 1,
-                    s, Int32(m), v + offset, Int32(keyValueStride), 0, output.mutableData + offset, Int32(width))
     }
     return output
 }
+
+/// Query rows per block of causal attention: large enough for efficient matrix products, small enough to skip most
+/// of the hidden keys.
+private let causalRowBlock = 128
