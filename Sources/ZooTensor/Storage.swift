@@ -11,14 +11,15 @@ public final class Storage: @unchecked Sendable {
     public let isWritable: Bool
     private let release: @Sendable (UnsafeMutableRawPointer, Int) -> Void
 
-    /// Zero-filled memory aligned to 64 bytes, so that vector kernels never straddle a cache line at the start.
-    public init(byteCount: Int) {
+    /// Memory aligned to 64 bytes, so that vector kernels never straddle a cache line at the start; zero-filled
+    /// unless the caller writes every byte itself.
+    public init(byteCount: Int, zeroed: Bool = true) {
         var pointer: UnsafeMutableRawPointer?
         let size = max(byteCount, 64)
         guard posix_memalign(&pointer, 64, size) == 0, let pointer else {
             fatalError("out of memory allocating \(byteCount) bytes")
         }
-        memset(pointer, 0, size)
+        if zeroed { memset(pointer, 0, size) }
         self.base = pointer
         self.byteCount = byteCount
         self.isWritable = true

@@ -28,6 +28,12 @@ public struct Tensor: @unchecked Sendable {
         self.init(shape: shape, dtype: .float32, storage: Storage(byteCount: count * 4))
     }
 
+    /// A new float32 tensor whose every element the caller writes before reading any.
+    init(uninitialized shape: [Int]) {
+        let count = shape.reduce(1, *)
+        self.init(shape: shape, dtype: .float32, storage: Storage(byteCount: count * 4, zeroed: false))
+    }
+
     /// A new float32 tensor holding `values`.
     public init(shape: [Int], values: [Float]) {
         precondition(shape.reduce(1, *) == values.count, "shape \(shape) does not hold \(values.count) values")

@@ -11,7 +11,8 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
     precondition(x.shape.count == 2 && weight.shape.count == 2 && x.shape[1] == weight.shape[1],
                  "linear: input \(x.shape) does not fit weight \(weight.shape)")
     let rows = x.shape[0], inputs = x.shape[1], outputs = weight.shape[0]
-    let result = Tensor(zeros: [rows, outputs])
+    // The products add to `out`, which starts as the bias (copied into every row) or zeros.
+    let result = bias == nil ? Tensor(zeros: [rows, outputs]) : Tensor(uninitialized: [rows, outputs])
     let out = result.mutableData
     if let bias {
         precondition(bias.shape == [outputs], "linear: bias \(bias.shape) does not fit \(outputs) outputs")
