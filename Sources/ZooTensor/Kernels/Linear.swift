@@ -4,9 +4,12 @@ import Dispatch
 /// `x · weightᵀ + bias` for `x` of shape [n, in] and `weight` of shape [out, in] (PyTorch's Linear layout).
 ///
 /// One row against a float weight (float32, float16, bfloat16) runs `floatVectorProduct`, a few rows (up to
-/// `smallBatchRows`) `floatBatchProduct`. Otherwise a float32 weight goes to BLAS as a matrix product. Any other weight type is never expanded whole: one row of a block-type
-/// weight runs the fused dequantize-dot kernel (`blockVectorProduct`), split across the cores; otherwise tiles of
-/// weight rows are decoded into a small float32 buffer, one BLAS matrix product each.
+/// `smallBatchRows`) `floatBatchProduct`. Otherwise a float32 weight goes to BLAS as a matrix product, and a 16-bit
+/// weight runs `floatBatchProduct` on passes of `smallBatchRows` rows, reading the weight in its stored type once per
+/// pass (a 128-token GPT-2 prompt with float16 weights took 235 ms, against 315 ms with tiles widened for BLAS).
+/// A block-type weight is never expanded whole either: one row runs the fused dequantize-dot kernel
+/// (`blockVectorProduct`), split across the cores; several rows, tiles of weight rows decoded into a small float32
+/// buffer, one BLAS matrix product each.
 public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
     precondition(x.shape.count == 2 && weight.shape.count == 2 && x.shape[1] == weight.shape[1],
                  "linear: input \(x.shape) does not fit weight \(weight.shape)")
@@ -23,6 +26,15 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
         floatVectorProduct(x.data, weight, out)
     } else if rows <= smallBatchRows && !weight.dtype.isQuantized {
         floatBatchProduct(x.data, rows: rows, weight, out)
+    } else if weight.dtype == .float16 || weight.dtype == .bfloat16 {
+        for first in stride(from: 0, to: rows, by: smallBatchRows) {
+            let count = min(smallBatchRows, rows - first)
+            if count == 1 {
+                floatVectorProduct(x.data + first * inputs, weight, out + first * outputs)
+            } else {
+                floatBatchProduct(x.data + first * inputs, rows: count, weight, out + first * outputs)
+            }
+        }
     } else if weight.dtype == .float32 {
         floatProduct(x.data, weight.data, rows: rows, inputs: inputs, outputs: outputs, beta: beta, out)
     } else if rows == 1 && weight.dtype.isQuantized {
