@@ -52,18 +52,20 @@ func quantizedWeight(_ outputs: Int, _ inputs: Int, _ type: DType) -> Tensor {
 @Suite struct BlockLinearTests {
     static let types: [DType] = DType.quantized + [.float16, .bfloat16]
 
-    @Test(arguments: types, [1, 3])
+    /// One row, a few, and more rows than one pass of the small-batch product takes (33: a last pass of one row).
+    @Test(arguments: types, [1, 3, 33])
     func matchesTheDecodedFloatProduct(type: DType, rows: Int) {
         expectMatchesDecodedWeight(rows: rows, weight: quantizedWeight(37, 128, type))
         expectMatchesDecodedWeight(rows: rows, weight: quantizedWeight(1, 32, type), bias: false)
     }
 
-    /// Large enough to split one row's product across two cores, and to need several decoded tiles for many rows.
+    /// Large enough to split one row's product across two cores, and many rows' product into several decoded parts
+    /// (48 weight rows of 1024 each) and passes of 16 input rows.
     @Test(arguments: DType.quantized)
-    func largeWeightsSplitAcrossCoresAndTiles(type: DType) {
+    func largeWeightsSplitAcrossCoresAndParts(type: DType) {
         let weight = randomBlocks(600, 1024, type, seed: 7)
         #expect(weight.byteCount > 256 * 1024)
-        for rows in [1, 4] { expectMatchesDecodedWeight(rows: rows, weight: weight) }
+        for rows in [1, 4, 37] { expectMatchesDecodedWeight(rows: rows, weight: weight) }
     }
 }
 
