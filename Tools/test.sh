@@ -6,8 +6,9 @@ Tools/install-system-packages.sh
 # The real models' tests (SmolLM2, MiniLM) need their files; without them they say that they skipped.
 Tools/fetch-real-models.sh
 swift build --build-tests
-# Loading a model writes the tokenizer cache (Formats/tokenizer-cache-v1.md): the tests get a cache of their own.
-XDG_CACHE_HOME="$(mktemp -d)"
-export XDG_CACHE_HOME
-trap 'rm -rf "$XDG_CACHE_HOME"' EXIT
+# The tests' temporary folders, and the tokenizer cache that loading a model writes (Formats/tokenizer-cache-v1.md),
+# go into one folder of this run's, removed at the end.
+scratch="$(mktemp -d)"
+trap 'rm -rf "$scratch"' EXIT
+export TMPDIR="$scratch" XDG_CACHE_HOME="$scratch/cache"
 swift test --skip-build
