@@ -6,6 +6,7 @@
 // block's inputs (computed once per call). Results differ from "decode the row, then dot" only by summation order.
 
 #include "CZooKernels.h"
+#include "float16.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -20,21 +21,8 @@ static const size_t block_bytes[] = {34, 18, 20};
 // ---------------------------------------------------------------------------------------------------------------
 // Portable
 
-/// Float16 bits widened exactly: exponent and mantissa moved into float32's fields and scaled by 2^112 (the
-/// difference of the biases) gives normal and subnormal values; infinity and NaN get their exponent set.
-static inline float half_to_float(const uint8_t *p) {
-    uint16_t h;
-    memcpy(&h, p, 2);
-    uint32_t magnitude = (uint32_t)(h & 0x7FFF) << 13, bits;
-    float value;
-    memcpy(&value, &magnitude, 4);
-    value *= 0x1p112f;
-    memcpy(&bits, &value, 4);
-    if (magnitude >= 0x0F800000) bits = magnitude | 0x7F800000;
-    bits |= (uint32_t)(h & 0x8000) << 16;
-    memcpy(&value, &bits, 4);
-    return value;
-}
+/// The float16 at `p`, widened exactly.
+static inline float half_to_float(const uint8_t *p) { return zoo_half_bits_to_float(zoo_load16(p)); }
 
 /// The 32 quants of a block as integers: for q4_0 already offset by −8.
 static inline void block_quants(zoo_block_type type, const uint8_t *block, int32_t q[32]) {
@@ -88,11 +76,7 @@ static void decode_portable(zoo_block_type type, const uint8_t *source, size_t b
 #ifdef ZOO_X86
 #define AVX2 __attribute__((target("avx2,fma,f16c")))
 
-AVX2 static inline float half_f16c(const uint8_t *p) {
-    uint16_t h;
-    memcpy(&h, p, 2);
-    return _cvtsh_ss(h);
-}
+AVX2 static inline float half_f16c(const uint8_t *p) { return _cvtsh_ss(zoo_load16(p)); }
 
 AVX2 static inline float sum8(__m256 v) {
     __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));

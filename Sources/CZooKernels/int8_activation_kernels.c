@@ -5,6 +5,7 @@
 // q4_1's offset m multiplies the activation block's s. Portable, AVX2 and AVX-512 VNNI versions, chosen at run time.
 
 #include "CZooKernels.h"
+#include "float16.h"
 
 #include <math.h>
 #include <string.h>
@@ -17,25 +18,6 @@
 static const size_t block_bytes[] = {34, 18, 20};
 
 size_t zoo_q8_activation_bytes(int blocks) { return (size_t)blocks * 40; }
-
-static inline uint16_t load16(const uint8_t *p) {
-    uint16_t h;
-    memcpy(&h, p, 2);
-    return h;
-}
-
-/// Float16 bits widened exactly (as in block_kernels.c): normal and subnormal values through a 2^112 scaling.
-static inline float half_bits_to_float(uint16_t h) {
-    uint32_t magnitude = (uint32_t)(h & 0x7FFF) << 13, bits;
-    float value;
-    memcpy(&value, &magnitude, 4);
-    value *= 0x1p112f;
-    memcpy(&bits, &value, 4);
-    if (magnitude >= 0x0F800000) bits = magnitude | 0x7F800000;
-    bits |= (uint32_t)(h & 0x8000) << 16;
-    memcpy(&value, &bits, 4);
-    return value;
-}
 
 /// `f` rounded to the nearest float16 value (ties to even), as F16C's conversion rounds it, returned as a float.
 static inline float round_to_half(float f) {
@@ -97,8 +79,8 @@ static float dot_portable(zoo_block_type type, const uint8_t *row, int blocks, c
             for (int i = 0; i < 16; i++)
                 s += ((nibbles[i] & 0x0F) - offset) * a[i] + ((nibbles[i] >> 4) - offset) * a[i + 16];
         }
-        total += half_bits_to_float(load16(block)) * ds[2 * b] * (float)s;
-        if (type == ZOO_BLOCK_Q4_1) offsets += half_bits_to_float(load16(block + 2)) * ds[2 * b + 1];
+        total += zoo_half_bits_to_float(zoo_load16(block)) * ds[2 * b] * (float)s;
+        if (type == ZOO_BLOCK_Q4_1) offsets += zoo_half_bits_to_float(zoo_load16(block + 2)) * ds[2 * b + 1];
     }
     return total + offsets;
 }
@@ -176,9 +158,9 @@ AVX2 static inline float dot_avx2_typed(zoo_block_type type, const uint8_t *row,
     for (int b = 0; b < blocks; b++) {
         const uint8_t *block = row + size * b;
         __m256i s = block_dot_avx2(type, weight_bytes(type, block), _mm256_loadu_si256((const __m256i *)(q + 32 * b)));
-        float scale = _cvtsh_ss(load16(block)) * ds[2 * b];
+        float scale = _cvtsh_ss(zoo_load16(block)) * ds[2 * b];
         total = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s), _mm256_set1_ps(scale), total);
-        if (type == ZOO_BLOCK_Q4_1) offsets += _cvtsh_ss(load16(block + 2)) * ds[2 * b + 1];
+        if (type == ZOO_BLOCK_Q4_1) offsets += _cvtsh_ss(zoo_load16(block + 2)) * ds[2 * b + 1];
     }
     return hsum8(total) + offsets;
 }
@@ -233,8 +215,8 @@ VNNI static inline __m128 block_scales2(zoo_block_type type, const uint8_t *bloc
         memcpy(&w0, block0, 4);
         memcpy(&w1, block1, 4);
     } else {
-        w0 = load16(block0);
-        w1 = load16(block1);
+        w0 = zoo_load16(block0);
+        w1 = zoo_load16(block1);
     }
     __m128 weights = _mm_cvtph_ps(_mm_set_epi32(0, 0, (int)w1, (int)w0));
     return _mm_mul_ps(weights, _mm_loadu_ps(ds));
@@ -265,8 +247,8 @@ VNNI static inline float dot_vnni_typed(zoo_block_type type, const uint8_t *row,
     if (b < blocks) {
         const uint8_t *block = row + size * b;
         __m256i s = block_dot_avx2(type, weight_bytes(type, block), _mm256_loadu_si256((const __m256i *)(q + 32 * b)));
-        result += hsum8(_mm256_cvtepi32_ps(s)) * (_cvtsh_ss(load16(block)) * ds[2 * b]);
-        if (type == ZOO_BLOCK_Q4_1) result += _cvtsh_ss(load16(block + 2)) * ds[2 * b + 1];
+        result += hsum8(_mm256_cvtepi32_ps(s)) * (_cvtsh_ss(zoo_load16(block)) * ds[2 * b]);
+        if (type == ZOO_BLOCK_Q4_1) result += _cvtsh_ss(zoo_load16(block + 2)) * ds[2 * b + 1];
     }
     return result;
 }
