@@ -16,9 +16,9 @@ enum DurableFiles {
 
     /// fsync of one file or folder. With `droppingCachedPages`, the kernel is then advised to drop the file's
     /// (now clean) pages from the page cache. Written pages stay cached in 4 KB pages; read in again through the
-    /// loader's mapping, which asks for huge pages, they come in 2 MB pages, and every later load and decode step
-    /// does far less page-table work: GPT-2 124M float32 loaded in 35-50 ms instead of 80-120 ms and decoded up to
-    /// 1.4x faster here. It is only advice: nothing depends on it being taken.
+    /// loader's mapping, which asks for huge pages, they come in 2 MB pages, and every later load does far less
+    /// page-table work: GPT-2 124M float32 loaded in 28-50 ms instead of 80-120 ms here. It is only advice: nothing
+    /// depends on it being taken.
     static func sync(_ url: URL, droppingCachedPages: Bool = false) throws {
         let descriptor = open(url.path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw failure(url, "cannot open to flush") }
