@@ -3,29 +3,22 @@ import Dispatch
 
 /// `x · weightᵀ + bias` for `x` of shape [n, in] and `weight` of shape [out, in] (PyTorch's Linear layout).
 ///
-/// One row against a float weight (float32, float16, bfloat16) runs `floatVectorProduct`, a few rows (up to
-/// `smallBatchRows`) `floatBatchProduct`. Otherwise a float32 weight goes to BLAS as a matrix product, and a 16-bit
-/// weight runs `floatBatchProduct` on passes of `smallBatchRows` rows, reading the weight in its stored type once per
-/// pass (a 128-token GPT-2 prompt with float16 weights took 235 ms, against 315 ms with tiles widened for BLAS).
-/// A block-type weight is never expanded whole either: one row runs the fused dequantize-dot kernel
-/// (`blockVectorProduct`), several rows `blockBatchProduct`, which decodes a few weight rows at a time.
+/// A float32 weight with more than `smallBatchRows` rows goes to BLAS as a matrix product. Otherwise float weights
+/// run in passes of up to `smallBatchRows` input rows: `floatVectorProduct` for one row, `floatBatchProduct` for
+/// more, each reading the weight in its stored type once per pass (a 128-token GPT-2 prompt with float16 weights took
+/// 235 ms this way, against 315 ms with tiles widened for BLAS). A block-type weight is never expanded whole either:
+/// one row runs the fused dequantize-dot kernel (`blockVectorProduct`), several rows `blockBatchProduct`, which
+/// decodes a few weight rows at a time.
 public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
     precondition(x.shape.count == 2 && weight.shape.count == 2 && x.shape[1] == weight.shape[1],
                  "linear: input \(x.shape) does not fit weight \(weight.shape)")
     let rows = x.shape[0], inputs = x.shape[1], outputs = weight.shape[0]
-    // The products add to `out`, which starts as the bias (copied into every row) or zeros.
-    let result = bias == nil ? Tensor(zeros: [rows, outputs]) : Tensor(uninitialized: [rows, outputs])
+    let result = linearOutput(rows: rows, outputs: outputs, bias: bias)
     let out = result.mutableData
-    if let bias {
-        precondition(bias.shape == [outputs], "linear: bias \(bias.shape) does not fit \(outputs) outputs")
-        for r in 0..<rows { (out + r * outputs).update(from: bias.data, count: outputs) }
-    }
-    let beta: Float = bias == nil ? 0 : 1
-    if rows == 1 && !weight.dtype.isQuantized {
-        floatVectorProduct(x.data, weight, out)
-    } else if rows <= smallBatchRows && !weight.dtype.isQuantized {
-        floatBatchProduct(x.data, rows: rows, weight, out)
-    } else if weight.dtype == .float16 || weight.dtype == .bfloat16 {
+    switch weight.dtype {
+    case .float32 where rows > smallBatchRows:
+        floatProduct(x.data, weight.data, rows: rows, inputs: inputs, outputs: outputs, beta: bias == nil ? 0 : 1, out)
+    case .float32, .float16, .bfloat16:
         for first in stride(from: 0, to: rows, by: smallBatchRows) {
             let count = min(smallBatchRows, rows - first)
             if count == 1 {
@@ -34,13 +27,22 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
                 floatBatchProduct(x.data + first * inputs, rows: count, weight, out + first * outputs)
             }
         }
-    } else if weight.dtype == .float32 {
-        floatProduct(x.data, weight.data, rows: rows, inputs: inputs, outputs: outputs, beta: beta, out)
-    } else if rows == 1 {
-        blockVectorProduct(x.data, weight, out)
-    } else {
-        blockBatchProduct(x.data, rows: rows, weight, out)
+    case .q8_0, .q4_0, .q4_1:
+        if rows == 1 {
+            blockVectorProduct(x.data, weight, out)
+        } else {
+            blockBatchProduct(x.data, rows: rows, weight, out)
+        }
     }
+    return result
+}
+
+/// The output of a linear layer before its products are added: the bias in every row, or zeros.
+func linearOutput(rows: Int, outputs: Int, bias: Tensor?) -> Tensor {
+    guard let bias else { return Tensor(zeros: [rows, outputs]) }
+    precondition(bias.shape == [outputs], "linear: bias \(bias.shape) does not fit \(outputs) outputs")
+    let result = Tensor(uninitialized: [rows, outputs])
+    for r in 0..<rows { (result.mutableData + r * outputs).update(from: bias.data, count: outputs) }
     return result
 }
 

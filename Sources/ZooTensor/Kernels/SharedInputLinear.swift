@@ -7,14 +7,7 @@ public func linear(_ x: Tensor, weights: [Tensor], biases: [Tensor?]) -> [Tensor
         && weights.allSatisfy { $0.shape.count == 2 && $0.shape[1] == x.shape[1] && $0.dtype.isQuantized
             && $0.int8Activations == weights[0].int8Activations }
     guard shared else { return zip(weights, biases).map { linear(x, weight: $0, bias: $1) } }
-    let results = zip(weights, biases).map { weight, bias in
-        let result = Tensor(zeros: [1, weight.shape[0]])
-        if let bias {
-            precondition(bias.shape == [weight.shape[0]], "linear: bias \(bias.shape) does not fit \(weight.shape[0]) outputs")
-            result.mutableData.update(from: bias.data, count: weight.shape[0])
-        }
-        return result
-    }
+    let results = zip(weights, biases).map { linearOutput(rows: 1, outputs: $0.shape[0], bias: $1) }
     blockVectorProducts(x.data, weights, results.map(\.mutableData))
     return results
 }
