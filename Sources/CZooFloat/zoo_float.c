@@ -151,10 +151,6 @@ void zoo_matmul_at_level(int level, zoo_weight_type type, const void *w, size_t 
     zoo_matmul_packed_at_level(level, type, w, stride, packed, x, batch, n, out, out_stride, rows);
     free(packed);
 }
-void zoo_matmul(zoo_weight_type type, const void *w, size_t stride, const float *x, size_t batch, size_t n, float *out,
-                size_t out_stride, size_t rows) {
-    zoo_matmul_at_level(zoo_level(), type, w, stride, x, batch, n, out, out_stride, rows);
-}
 #define ARGS (source, n, out)
 void zoo_widen_at_level(int level, zoo_weight_type type, const void *weights, size_t n, float *out) {
     if (type == ZOO_WEIGHT_F32) {

@@ -3,8 +3,8 @@ import Foundation
 import Testing
 import ZooTensor
 
-/// The small-batch product (`zoo_matmul`) at every vector width this CPU runs, and `linear` routed to it, against a
-/// double-precision product over the same stored weights decoded to float32.
+/// The small-batch product (`zoo_matmul_at_level`) at every vector width this CPU runs, and `linear` routed to it,
+/// against a double-precision product over the same stored weights decoded to float32.
 @Suite struct FloatBatchProductTests {
     static let levels: [Int32] = {
         let best = zoo_simd_level()

@@ -1,9 +1,9 @@
 import CZooFloat
 import Testing
 
-/// zoo_widen, which turns a prompt's tile of float16 or bfloat16 weights into float32, is exact: every one of the
-/// 65,536 bit patterns of each type (NaNs stay NaN), at every vector level this CPU runs, and at lengths that leave
-/// a partial vector.
+/// zoo_widen, which turns float16 or bfloat16 values (embedding rows, `float32()`) into float32, is exact: every one
+/// of the 65,536 bit patterns of each type (NaNs stay NaN), at every vector level this CPU runs, and at lengths that
+/// leave a partial vector.
 @Suite struct WidenTests {
     static let patterns = (0...UInt16.max).map { $0 }
 

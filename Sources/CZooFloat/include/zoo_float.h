@@ -34,11 +34,6 @@ void zoo_matvec_bf16(const uint16_t *w, size_t stride, const float *x, size_t n,
 
 typedef enum { ZOO_WEIGHT_F32 = 0, ZOO_WEIGHT_F16 = 1, ZOO_WEIGHT_BF16 = 2 } zoo_weight_type;
 
-/// out[b·out_stride + r] += Σ_i w[r·stride + i] · x[b·n + i] for b in 0..<batch (batch ≤ ZOO_MATMUL_BATCH) and r in
-/// 0..<rows: the product of a few input rows with weight rows of the given type, each weight row read from memory
-/// once for all the input rows.
-void zoo_matmul(zoo_weight_type type, const void *w, size_t stride, const float *x, size_t batch, size_t n, float *out,
-                size_t out_stride, size_t rows);
 /// Columns of the input rows the small-batch product dots with a weight block at a time (see zoo_matmul_pack).
 #define ZOO_MATMUL_CHUNK 256
 /// Floats of the buffer zoo_matmul_pack fills for `batch` rows of n.
@@ -47,17 +42,19 @@ size_t zoo_matmul_packed_floats(size_t batch, size_t n);
 /// ZOO_MATMUL_CHUNK columns at a time, the rows of a chunk ZOO_MATMUL_CHUNK floats apart: the layout the
 /// small-batch product reads, made once for all the weight rows of a product.
 void zoo_matmul_pack(const float *x, size_t batch, size_t n, float *packed);
-/// zoo_matmul over input rows already packed by zoo_matmul_pack; `x` is still read for the columns after the last
-/// multiple of 16.
+/// The small-batch product: out[b·out_stride + r] += Σ_i w[r·stride + i] · x[b·n + i] for b in 0..<batch
+/// (batch ≤ ZOO_MATMUL_BATCH) and r in 0..<rows, a few input rows against weight rows of the given type, each weight
+/// row read from memory once for all the input rows. The input rows come packed by zoo_matmul_pack; `x` is still
+/// read for the columns after the last multiple of 16.
 void zoo_matmul_packed(zoo_weight_type type, const void *w, size_t stride, const float *packed, const float *x,
                        size_t batch, size_t n, float *out, size_t out_stride, size_t rows);
-/// zoo_matmul (packing the input rows itself) with the vectors of `level` (0 baseline, 1 AVX2, 2 AVX-512; at most
-/// `zoo_simd_level()`), so that tests can run every version.
+/// The same product, packing the input rows itself, with the vectors of `level` (0 baseline, 1 AVX2, 2 AVX-512; at
+/// most `zoo_simd_level()`), so that tests can run every version.
 void zoo_matmul_at_level(int level, zoo_weight_type type, const void *w, size_t stride, const float *x, size_t batch,
                          size_t n, float *out, size_t out_stride, size_t rows);
 
-/// out[i] = weights[i] widened exactly to float32, for n values of the given type (a prompt's tile of 16-bit
-/// weights before a BLAS product); zoo_widen_at_level picks the vectors as zoo_matmul_at_level does.
+/// out[i] = weights[i] widened exactly to float32, for n values of the given type (an embedding row, a 16-bit
+/// tensor read as float32); zoo_widen_at_level picks the vectors as zoo_matmul_at_level does.
 void zoo_widen(zoo_weight_type type, const void *weights, size_t n, float *out);
 void zoo_widen_at_level(int level, zoo_weight_type type, const void *weights, size_t n, float *out);
 
