@@ -8,6 +8,7 @@
 #include "CZooKernels.h"
 #include "float16.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,8 +22,19 @@ static const size_t block_bytes[] = {34, 18, 20};
 // ---------------------------------------------------------------------------------------------------------------
 // Portable
 
+float zoo_half_values[65536];
+
+static void fill_half_values(void) {
+    for (uint32_t h = 0; h < 65536; h++) zoo_half_values[h] = zoo_half_bits_to_float((uint16_t)h);
+}
+
+void zoo_half_values_fill(void) {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, fill_half_values);
+}
+
 /// The float16 at `p`, widened exactly.
-static inline float half_to_float(const uint8_t *p) { return zoo_half_bits_to_float(zoo_load16(p)); }
+static inline float half_value(const uint8_t *p) { return zoo_half_values[zoo_load16(p)]; }
 
 /// The 32 quants of a block as integers: for q4_0 already offset by −8.
 static inline void block_quants(zoo_block_type type, const uint8_t *block, int32_t q[32]) {
@@ -47,8 +59,8 @@ static float dot_portable(zoo_block_type type, const uint8_t *row, int blocks, c
         block_quants(type, block, q);
         float s = 0;
         for (int i = 0; i < 32; i++) s += (float)q[i] * x[32 * b + i];
-        total += s * half_to_float(block);
-        if (type == ZOO_BLOCK_Q4_1) offsets += half_to_float(block + 2) * sums[b];
+        total += s * half_value(block);
+        if (type == ZOO_BLOCK_Q4_1) offsets += half_value(block + 2) * sums[b];
     }
     return total + offsets;
 }
@@ -59,9 +71,9 @@ static void decode_portable(zoo_block_type type, const uint8_t *source, size_t b
         const uint8_t *block = source + size * b;
         int32_t q[32];
         block_quants(type, block, q);
-        float d = half_to_float(block);
+        float d = half_value(block);
         if (type == ZOO_BLOCK_Q4_1) {
-            float m = half_to_float(block + 2);
+            float m = half_value(block + 2);
             for (int i = 0; i < 32; i++) out[32 * b + i] = (float)q[i] * d + m;
         } else {
             // No "+ 0": a zero quant with a negative scale is −0, as d·q is.
@@ -75,8 +87,6 @@ static void decode_portable(zoo_block_type type, const uint8_t *source, size_t b
 
 #ifdef ZOO_X86
 #define AVX2 __attribute__((target("avx2,fma,f16c")))
-
-AVX2 static inline float half_f16c(const uint8_t *p) { return _cvtsh_ss(zoo_load16(p)); }
 
 AVX2 static inline float sum8(__m256 v) {
     __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
@@ -115,8 +125,8 @@ AVX2 static float dot_avx2(zoo_block_type type, const uint8_t *row, int blocks, 
         s = _mm256_fmadd_ps(q[1], _mm256_loadu_ps(in + 8), s);
         s = _mm256_fmadd_ps(q[2], _mm256_loadu_ps(in + 16), s);
         s = _mm256_fmadd_ps(q[3], _mm256_loadu_ps(in + 24), s);
-        total = _mm256_fmadd_ps(s, _mm256_set1_ps(half_f16c(block)), total);
-        if (type == ZOO_BLOCK_Q4_1) offsets += half_f16c(block + 2) * sums[b];
+        total = _mm256_fmadd_ps(s, _mm256_set1_ps(half_value(block)), total);
+        if (type == ZOO_BLOCK_Q4_1) offsets += half_value(block + 2) * sums[b];
     }
     return sum8(total) + offsets;
 }
@@ -127,10 +137,10 @@ AVX2 static void decode_avx2(zoo_block_type type, const uint8_t *source, size_t 
         const uint8_t *block = source + size * b;
         __m256 q[4];
         quants8(type, block, q);
-        __m256 d = _mm256_set1_ps(half_f16c(block));
+        __m256 d = _mm256_set1_ps(half_value(block));
         if (type == ZOO_BLOCK_Q4_1) {
             // d·n is exact in float32 (11 × 4 significant bits), so the fused form rounds exactly as d·n + m does.
-            __m256 m = _mm256_set1_ps(half_f16c(block + 2));
+            __m256 m = _mm256_set1_ps(half_value(block + 2));
             for (int k = 0; k < 4; k++) _mm256_storeu_ps(out + 32 * b + 8 * k, _mm256_fmadd_ps(q[k], d, m));
         } else {
             for (int k = 0; k < 4; k++) _mm256_storeu_ps(out + 32 * b + 8 * k, _mm256_mul_ps(q[k], d));
@@ -176,10 +186,10 @@ AVX512 static inline float dot_avx512_typed(zoo_block_type type, const uint8_t *
         quants16(type, block1, &low1, &high1);
         __m512 s0 = _mm512_fmadd_ps(high0, _mm512_loadu_ps(in + 16), _mm512_mul_ps(low0, _mm512_loadu_ps(in)));
         __m512 s1 = _mm512_fmadd_ps(high1, _mm512_loadu_ps(in + 48), _mm512_mul_ps(low1, _mm512_loadu_ps(in + 32)));
-        total0 = _mm512_fmadd_ps(s0, _mm512_set1_ps(half_f16c(block0)), total0);
-        total1 = _mm512_fmadd_ps(s1, _mm512_set1_ps(half_f16c(block1)), total1);
+        total0 = _mm512_fmadd_ps(s0, _mm512_set1_ps(half_value(block0)), total0);
+        total1 = _mm512_fmadd_ps(s1, _mm512_set1_ps(half_value(block1)), total1);
         if (type == ZOO_BLOCK_Q4_1)
-            offsets += half_f16c(block0 + 2) * sums[b] + half_f16c(block1 + 2) * sums[b + 1];
+            offsets += half_value(block0 + 2) * sums[b] + half_value(block1 + 2) * sums[b + 1];
     }
     for (; b < blocks; b++) {
         const uint8_t *block = row + size * b;
@@ -187,8 +197,8 @@ AVX512 static inline float dot_avx512_typed(zoo_block_type type, const uint8_t *
         __m512 low, high;
         quants16(type, block, &low, &high);
         __m512 s = _mm512_fmadd_ps(high, _mm512_loadu_ps(in + 16), _mm512_mul_ps(low, _mm512_loadu_ps(in)));
-        total0 = _mm512_fmadd_ps(s, _mm512_set1_ps(half_f16c(block)), total0);
-        if (type == ZOO_BLOCK_Q4_1) offsets += half_f16c(block + 2) * sums[b];
+        total0 = _mm512_fmadd_ps(s, _mm512_set1_ps(half_value(block)), total0);
+        if (type == ZOO_BLOCK_Q4_1) offsets += half_value(block + 2) * sums[b];
     }
     return _mm512_reduce_add_ps(_mm512_add_ps(total0, total1)) + offsets;
 }
@@ -210,9 +220,9 @@ AVX512 static void decode_avx512(zoo_block_type type, const uint8_t *source, siz
         const uint8_t *block = source + size * b;
         __m512 low, high;
         quants16(type, block, &low, &high);
-        __m512 d = _mm512_set1_ps(half_f16c(block));
+        __m512 d = _mm512_set1_ps(half_value(block));
         if (type == ZOO_BLOCK_Q4_1) {
-            __m512 m = _mm512_set1_ps(half_f16c(block + 2));
+            __m512 m = _mm512_set1_ps(half_value(block + 2));
             _mm512_storeu_ps(out + 32 * b, _mm512_fmadd_ps(low, d, m));
             _mm512_storeu_ps(out + 32 * b + 16, _mm512_fmadd_ps(high, d, m));
         } else {
@@ -261,6 +271,7 @@ void zoo_block_matvec(zoo_block_type type, const void *weight, size_t row_bytes,
 
 void zoo_block_matvec_isa(zoo_isa isa, zoo_block_type type, const void *weight, size_t row_bytes, int blocks,
                           const float *x, float *y, int first, int end) {
+    zoo_half_values_fill();
     float sums[blocks > 0 ? blocks : 1];
     if (type == ZOO_BLOCK_Q4_1)
         for (int b = 0; b < blocks; b++) {
@@ -289,6 +300,7 @@ void zoo_block_decode(zoo_block_type type, const void *source, size_t blocks, fl
 }
 
 void zoo_block_decode_isa(zoo_isa isa, zoo_block_type type, const void *source, size_t blocks, float *out) {
+    zoo_half_values_fill();
 #ifdef ZOO_X86
     switch (isa) {
     case ZOO_ISA_AVX512: decode_avx512(type, source, blocks, out); return;

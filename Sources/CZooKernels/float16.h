@@ -26,4 +26,11 @@ static inline float zoo_half_bits_to_float(uint16_t h) {
     return value;
 }
 
+/// Every float16 bit pattern's float32 value (256 KB), for kernels that widen one scale per block: a table load
+/// costs them less than an F16C conversion and broadcast, which bounded the float-activation block products.
+/// Read it only after `zoo_half_values_fill()` has returned.
+extern float zoo_half_values[65536];
+/// Fills `zoo_half_values` on the first call (from any thread); later calls return at once.
+void zoo_half_values_fill(void);
+
 #endif
