@@ -6,7 +6,8 @@ typedef float v16f __attribute__((vector_size(64)));
 typedef int32_t v16i __attribute__((vector_size(64)));
 typedef uint16_t v16u16 __attribute__((vector_size(32)));
 typedef _Float16 v16f16 __attribute__((vector_size(32)));
-#define splat(s) ((v16f){0} + (s))
+// Every lane s: −0 + s is s exactly (for s = −0 too), so the compiler can drop the add and broadcast s alone.
+#define splat(s) (-(v16f){0} + (s))
 
 static float zoo_bf16_to_float(uint16_t h) {
     uint32_t bits = (uint32_t)h << 16;

@@ -25,18 +25,53 @@ public enum Parallel {
 
     /// Splits 0..<count into contiguous ranges and calls `body` on each, concurrently. A range is never shorter
     /// than `minimum` elements (so small loops run on one thread) and its bounds are multiples of `granularity`
-    /// (except the end of the last one). A few ranges per thread balance the load when a core is busy elsewhere.
+    /// (except the end of the last one). The ranges shrink as the loop goes (guided scheduling): the first ones
+    /// are long, so few are handed out, and the last ones short, so the threads finish close together even when
+    /// a core is busy elsewhere.
     public static func forRanges(_ count: Int, granularity: Int = 1, minimum: Int = 1, _ body: (Range<Int>) -> Void) {
         guard count > 0 else { return }
         let units = (count + granularity - 1) / granularity
-        let minimumUnits = max(1, (minimum + granularity - 1) / granularity)
-        let parts = max(1, min(threadCount * 4, units / minimumUnits))
-        if parts == 1 { return body(0..<count) }
-        forEach(parts: parts) { part in
-            let first = units * part / parts * granularity
-            let end = min(count, units * (part + 1) / parts * granularity)
+        let split = GuidedSplit(units: units, threads: threadCount,
+                                minimumUnits: max(1, (minimum + granularity - 1) / granularity))
+        if split.parts == 1 { return body(0..<count) }
+        forEach(parts: split.parts) { part in
+            let first = split.start(part) * granularity
+            let end = min(count, split.start(part + 1) * granularity)
             if first < end { body(first..<end) }
         }
+    }
+}
+
+/// Part boundaries that shrink geometrically: part k starts at units·(1 − qᵏ) with q = 1 − 1/(2·threads), so each
+/// part takes a 2·threads-th of what is left, until parts would fall below the minimum; what is left then is split
+/// into parts of about the minimum. Each boundary is computed on its own, so no table is built per loop.
+struct GuidedSplit {
+    let units: Int, parts: Int
+    private let ratio: Double, geometricParts: Int, tailStart: Int, tailParts: Int
+
+    init(units: Int, threads: Int, minimumUnits: Int) {
+        self.units = units
+        ratio = 1 - 1 / Double(2 * max(threads, 1))
+        guard threads > 1, units >= 2 * minimumUnits else {
+            (geometricParts, tailStart, tailParts, parts) = (0, 0, 1, 1)
+            return
+        }
+        // Part k is units·(1 − q)·qᵏ long: geometric parts last while that is at least the minimum.
+        let firstPart = Double(units) * (1 - ratio)
+        let geometric = firstPart < Double(minimumUnits)
+            ? 0 : Int(log(Double(minimumUnits) / firstPart) / log(ratio)) + 1
+        let start = geometric == 0 ? 0 : units - Int(Double(units) * pow(ratio, Double(geometric)))
+        geometricParts = geometric
+        tailStart = start
+        tailParts = max(1, (units - start) / minimumUnits)
+        parts = geometric + tailParts
+    }
+
+    /// The first unit of `part` (`units` for `parts`).
+    func start(_ part: Int) -> Int {
+        if part >= parts { return units }
+        if part < geometricParts { return part == 0 ? 0 : units - Int(Double(units) * pow(ratio, Double(part))) }
+        return tailStart + (units - tailStart) * (part - geometricParts) / tailParts
     }
 }
 
