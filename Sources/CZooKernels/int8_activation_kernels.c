@@ -6,6 +6,7 @@
 
 #include "CZooKernels.h"
 #include "float16.h"
+#include "row_prefetch.h"
 
 #include <math.h>
 #include <string.h>
@@ -165,13 +166,19 @@ AVX2 static inline float dot_avx2_typed(zoo_block_type type, const uint8_t *row,
     return hsum8(total) + offsets;
 }
 
-AVX2 static float dot_avx2_q8_0(const uint8_t *r, int n, const int8_t *q, const float *ds) {
+AVX2 static float dot_avx2_q8_0(zoo_block_type type, const uint8_t *r, int n, const int8_t *q,
+                                   const float *ds) {
+    (void)type;
     return dot_avx2_typed(ZOO_BLOCK_Q8_0, r, n, q, ds);
 }
-AVX2 static float dot_avx2_q4_0(const uint8_t *r, int n, const int8_t *q, const float *ds) {
+AVX2 static float dot_avx2_q4_0(zoo_block_type type, const uint8_t *r, int n, const int8_t *q,
+                                   const float *ds) {
+    (void)type;
     return dot_avx2_typed(ZOO_BLOCK_Q4_0, r, n, q, ds);
 }
-AVX2 static float dot_avx2_q4_1(const uint8_t *r, int n, const int8_t *q, const float *ds) {
+AVX2 static float dot_avx2_q4_1(zoo_block_type type, const uint8_t *r, int n, const int8_t *q,
+                                   const float *ds) {
+    (void)type;
     return dot_avx2_typed(ZOO_BLOCK_Q4_1, r, n, q, ds);
 }
 
@@ -253,21 +260,21 @@ VNNI static inline float dot_vnni_typed(zoo_block_type type, const uint8_t *row,
     return result;
 }
 
-/// One row at a time: interleaving two rows to share the activation's loads made the weights' memory stream
-/// slower (q8_0 at GPT-2's shapes took three times as long).
-VNNI_CALLABLE static void matvec_vnni(zoo_block_type type, const uint8_t *rows, size_t row_bytes, int blocks,
-                                      const int8_t *q, const float *ds, float *y, int first, int end) {
-    switch (type) {
-    case ZOO_BLOCK_Q8_0:
-        for (int r = first; r < end; r++) y[r] += dot_vnni_typed(ZOO_BLOCK_Q8_0, rows + row_bytes * r, blocks, q, ds);
-        return;
-    case ZOO_BLOCK_Q4_0:
-        for (int r = first; r < end; r++) y[r] += dot_vnni_typed(ZOO_BLOCK_Q4_0, rows + row_bytes * r, blocks, q, ds);
-        return;
-    case ZOO_BLOCK_Q4_1:
-        for (int r = first; r < end; r++) y[r] += dot_vnni_typed(ZOO_BLOCK_Q4_1, rows + row_bytes * r, blocks, q, ds);
-        return;
-    }
+// One instance per type, so that the type tests fold away inside the loops.
+VNNI_CALLABLE static float dot_vnni_q8_0(zoo_block_type type, const uint8_t *r, int n, const int8_t *q,
+                                            const float *ds) {
+    (void)type;
+    return dot_vnni_typed(ZOO_BLOCK_Q8_0, r, n, q, ds);
+}
+VNNI_CALLABLE static float dot_vnni_q4_0(zoo_block_type type, const uint8_t *r, int n, const int8_t *q,
+                                            const float *ds) {
+    (void)type;
+    return dot_vnni_typed(ZOO_BLOCK_Q4_0, r, n, q, ds);
+}
+VNNI_CALLABLE static float dot_vnni_q4_1(zoo_block_type type, const uint8_t *r, int n, const int8_t *q,
+                                            const float *ds) {
+    (void)type;
+    return dot_vnni_typed(ZOO_BLOCK_Q4_1, r, n, q, ds);
 }
 
 static int has_vnni(void) {
@@ -295,26 +302,30 @@ void zoo_q8_quantize_isa(zoo_isa isa, const float *x, int blocks, void *out) {
     quantize_portable(x, blocks, out);
 }
 
-typedef float (*q8_row_dot)(const uint8_t *, int, const int8_t *, const float *);
+typedef float (*q8_row_dot)(zoo_block_type, const uint8_t *, int, const int8_t *, const float *);
 
 void zoo_q8_matvec(zoo_block_type type, const void *weight, size_t row_bytes, int blocks, const void *xq,
                    float *y, int first, int end) {
     zoo_q8_matvec_isa(zoo_kernels_isa(), type, weight, row_bytes, blocks, xq, y, first, end);
 }
 
+/// One row at a time: interleaving two rows to share the activation's loads made the weights' memory stream
+/// slower (q8_0 at GPT-2's shapes took three times as long).
 void zoo_q8_matvec_isa(zoo_isa isa, zoo_block_type type, const void *weight, size_t row_bytes, int blocks,
                        const void *xq, float *y, int first, int end) {
     const uint8_t *rows = weight;
     const int8_t *q = xq;
     const float *ds = (const float *)((const uint8_t *)xq + 32 * (size_t)blocks);
+    q8_row_dot dot = dot_portable;
 #ifdef ZOO_X86
-    if (isa == ZOO_ISA_AVX512 && has_vnni()) return matvec_vnni(type, rows, row_bytes, blocks, q, ds, y, first, end);
-    if (isa >= ZOO_ISA_AVX2) {
-        q8_row_dot dot = type == ZOO_BLOCK_Q8_0 ? dot_avx2_q8_0 : type == ZOO_BLOCK_Q4_0 ? dot_avx2_q4_0 : dot_avx2_q4_1;
-        for (int r = first; r < end; r++) y[r] += dot(rows + row_bytes * r, blocks, q, ds);
-        return;
-    }
+    if (isa == ZOO_ISA_AVX512 && has_vnni())
+        dot = type == ZOO_BLOCK_Q8_0 ? dot_vnni_q8_0 : type == ZOO_BLOCK_Q4_0 ? dot_vnni_q4_0 : dot_vnni_q4_1;
+    else if (isa >= ZOO_ISA_AVX2)
+        dot = type == ZOO_BLOCK_Q8_0 ? dot_avx2_q8_0 : type == ZOO_BLOCK_Q4_0 ? dot_avx2_q4_0 : dot_avx2_q4_1;
 #endif
     (void)isa;
-    for (int r = first; r < end; r++) y[r] += dot_portable(type, rows + row_bytes * r, blocks, q, ds);
+    for (int r = first; r < end; r++) {
+        prefetch_rows_ahead(rows, row_bytes, r, first, end);
+        y[r] += dot(type, rows + row_bytes * (size_t)r, blocks, q, ds);
+    }
 }
