@@ -43,8 +43,8 @@ public enum Parallel {
 }
 
 /// Part boundaries that shrink geometrically: part k starts at units·(1 − qᵏ) with q = 1 − 1/(2·threads), so each
-/// part takes a 2·threads-th of what is left, until parts would fall below the minimum; what is left then is split
-/// into parts of about the minimum. Each boundary is computed on its own, so no table is built per loop.
+/// part takes a 2·threads-th of what is left, while parts stay at least the minimum; what is left then is split into
+/// parts of about the minimum. Each boundary is computed on its own, so no table is built per loop.
 struct GuidedSplit {
     let units: Int, parts: Int
     private let ratio: Double, geometricParts: Int, tailStart: Int, tailParts: Int
@@ -56,22 +56,31 @@ struct GuidedSplit {
             (geometricParts, tailStart, tailParts, parts) = (0, 0, 1, 1)
             return
         }
-        // Part k is units·(1 − q)·qᵏ long: geometric parts last while that is at least the minimum.
+        // Part k is about units·(1 − q)·qᵏ long; the estimate from logarithms is checked against the rounded
+        // boundaries, and what the geometric parts leave must still make a whole part.
         let firstPart = Double(units) * (1 - ratio)
-        let geometric = firstPart < Double(minimumUnits)
+        var geometric = firstPart < Double(minimumUnits)
             ? 0 : Int(log(Double(minimumUnits) / firstPart) / log(ratio)) + 1
-        let start = geometric == 0 ? 0 : units - Int(Double(units) * pow(ratio, Double(geometric)))
+        let start = { [ratio] k in Self.geometricStart(k, units: units, ratio: ratio) }
+        while geometric > 0,
+              start(geometric) - start(geometric - 1) < minimumUnits || units - start(geometric) < minimumUnits {
+            geometric -= 1
+        }
         geometricParts = geometric
-        tailStart = start
-        tailParts = max(1, (units - start) / minimumUnits)
+        tailStart = start(geometric)
+        tailParts = (units - tailStart) / minimumUnits
         parts = geometric + tailParts
     }
 
     /// The first unit of `part` (`units` for `parts`).
     func start(_ part: Int) -> Int {
         if part >= parts { return units }
-        if part < geometricParts { return part == 0 ? 0 : units - Int(Double(units) * pow(ratio, Double(part))) }
+        if part < geometricParts { return Self.geometricStart(part, units: units, ratio: ratio) }
         return tailStart + (units - tailStart) * (part - geometricParts) / tailParts
+    }
+
+    private static func geometricStart(_ k: Int, units: Int, ratio: Double) -> Int {
+        k == 0 ? 0 : units - Int(Double(units) * pow(ratio, Double(k)))
     }
 }
 

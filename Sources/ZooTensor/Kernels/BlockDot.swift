@@ -19,8 +19,9 @@ extension DType {
 
 /// Rows per parallel range: a few cache lines of output, never fewer rows than make the hand-over worth it.
 private let rowGranularity = 16
-/// Weight bytes below which one core does the whole product: less than this is a few microseconds of work.
-private let parallelWeightBytes = 128 * 1024
+/// Weight bytes of the shortest range a core takes: about 2.5 µs of q4_1 work, several times the hand-over. At
+/// 128 KB, SmolLM2's attention output projection (207 KB) ran on one core while the other waited.
+private let parallelWeightBytes = 32 * 1024
 
 /// out[o] += Σᵢ x[i]·weight[o, i] for one input row and a block-type weight [outputs, inputs].
 func blockVectorProduct(_ x: UnsafePointer<Float>, _ weight: Tensor, _ out: UnsafeMutablePointer<Float>) {
