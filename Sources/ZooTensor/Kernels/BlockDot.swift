@@ -2,7 +2,7 @@ import CZooFloat
 import CZooKernels
 
 /// Block-type weights in `linear`: the fused dequantize-and-multiply matrix-vector product for one input row
-/// (decode), split across the cores; for several rows (a prompt), `blockBatchProduct`. The C kernels (Sources/CZooKernels) run with AVX-512, AVX2 or portable code, as the CPU
+/// (decode), split across the cores; for several rows (a prompt), `decodedBatchProduct`. The C kernels (Sources/CZooKernels) run with AVX-512, AVX2 or portable code, as the CPU
 /// allows, and keep float32 activations: results differ from the decoded weight's product only in summation order.
 /// A weight marked `int8Activations` runs one-row products with llama.cpp's arithmetic instead: the input row
 /// quantized to int8 per block and integer block dot products (int8_activation_kernels.c).
@@ -60,38 +60,6 @@ func blockVectorProducts(_ x: UnsafePointer<Float>, _ weights: [Tensor], _ outs:
     withUnsafeTemporaryAllocation(byteCount: zoo_q8_activation_bytes(blocks), alignment: 64) { buffer in
         zoo_q8_quantize(x, blocks, buffer.baseAddress!)
         run(UnsafeRawPointer(buffer.baseAddress!))
-    }
-}
-
-/// Float32 elements of weight a part of `blockBatchProduct` decodes: 64 rows of 768, 192 KB, which stay in the
-/// second-level cache while every input row passes over them.
-private let decodedElementsPerPart = 48 * 1024
-
-/// out[r, o] += Σᵢ x[r, i]·weight[o, i] for several input rows (a prompt) and a block-type weight [outputs, inputs].
-/// Parts of a few weight rows, split across the cores, are each decoded once into a float32 buffer that stays in
-/// the second-level cache, and multiplied there with every input row, `smallBatchRows` at a time, by the small-batch
-/// product: one pool of threads, and each weight decoded once. A 128-token GPT-2 prompt with Q8_0 weights took
-/// 170 ms, against 320 ms for tiles decoded by one thread and multiplied by BLAS.
-func blockBatchProduct(_ x: UnsafePointer<Float>, rows: Int, _ weight: Tensor, _ out: UnsafeMutablePointer<Float>) {
-    let outputs = weight.shape[0], inputs = weight.shape[1]
-    let rowBytes = weight.dtype.byteCount(elements: inputs), blocksPerRow = inputs / 32
-    let passes = stride(from: 0, to: rows, by: smallBatchRows).map { (first: $0, count: min(smallBatchRows, rows - $0)) }
-    let packedFloats = zoo_matmul_packed_floats(smallBatchRows, inputs)
-    let packed = UnsafeMutablePointer<Float>.allocate(capacity: packedFloats * passes.count)
-    defer { packed.deallocate() }
-    for (p, pass) in passes.enumerated() {
-        zoo_matmul_pack(x + pass.first * inputs, pass.count, inputs, packed + p * packedFloats)
-    }
-    let partRows = max(4, decodedElementsPerPart / max(inputs, 1) / 4 * 4)
-    Parallel.forEach(parts: (outputs + partRows - 1) / partRows) { part in
-        let firstRow = part * partRows, count = min(partRows, outputs - firstRow)
-        let decoded = UnsafeMutablePointer<Float>.allocate(capacity: count * inputs)
-        defer { decoded.deallocate() }
-        decodeBlocks(weight.rawPointer + firstRow * rowBytes, weight.dtype, blocks: count * blocksPerRow, into: decoded)
-        for (p, pass) in passes.enumerated() {
-            zoo_matmul_packed(ZOO_WEIGHT_F32, decoded, inputs, packed + p * packedFloats, x + pass.first * inputs,
-                              pass.count, inputs, out + pass.first * outputs + firstRow, outputs, count)
-        }
     }
 }
 

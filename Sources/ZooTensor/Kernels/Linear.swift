@@ -3,36 +3,26 @@ import Dispatch
 
 /// `x · weightᵀ + bias` for `x` of shape [n, in] and `weight` of shape [out, in] (PyTorch's Linear layout).
 ///
-/// A float32 weight with more than `smallBatchRows` rows goes to BLAS as a matrix product. Otherwise float weights
-/// run in passes of up to `smallBatchRows` input rows: `floatVectorProduct` for one row, `floatBatchProduct` for
-/// more, each reading the weight in its stored type once per pass (a 128-token GPT-2 prompt with float16 weights took
-/// 235 ms this way, against 315 ms with tiles widened for BLAS). A block-type weight is never expanded whole either:
-/// one row runs the fused dequantize-dot kernel (`blockVectorProduct`), several rows `blockBatchProduct`, which
-/// decodes a few weight rows at a time.
+/// One input row runs a matrix-vector kernel that reads the weight in its stored type: `floatVectorProduct`, or for a
+/// block type the fused dequantize-dot kernel (`blockVectorProduct`). Up to `smallBatchRows` rows of a float weight
+/// run `floatBatchProduct`, which also reads the weight once in its stored type. More rows go to BLAS's matrix product
+/// for a float32 weight; any other weight is never expanded whole but decoded a few rows at a time into the
+/// second-level cache and multiplied there with every row (`decodedBatchProduct`).
 public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
     precondition(x.shape.count == 2 && weight.shape.count == 2 && x.shape[1] == weight.shape[1],
                  "linear: input \(x.shape) does not fit weight \(weight.shape)")
     let rows = x.shape[0], inputs = x.shape[1], outputs = weight.shape[0]
     let result = linearOutput(rows: rows, outputs: outputs, bias: bias)
     let out = result.mutableData
-    switch weight.dtype {
-    case .float32 where rows > smallBatchRows:
+    let blocks = weight.dtype.isQuantized
+    if rows == 1 {
+        if blocks { blockVectorProduct(x.data, weight, out) } else { floatVectorProduct(x.data, weight, out) }
+    } else if rows <= smallBatchRows && !blocks {
+        floatBatchProduct(x.data, rows: rows, weight, out)
+    } else if weight.dtype == .float32 {
         floatProduct(x.data, weight.data, rows: rows, inputs: inputs, outputs: outputs, beta: bias == nil ? 0 : 1, out)
-    case .float32, .float16, .bfloat16:
-        for first in stride(from: 0, to: rows, by: smallBatchRows) {
-            let count = min(smallBatchRows, rows - first)
-            if count == 1 {
-                floatVectorProduct(x.data + first * inputs, weight, out + first * outputs)
-            } else {
-                floatBatchProduct(x.data + first * inputs, rows: count, weight, out + first * outputs)
-            }
-        }
-    case .q8_0, .q4_0, .q4_1:
-        if rows == 1 {
-            blockVectorProduct(x.data, weight, out)
-        } else {
-            blockBatchProduct(x.data, rows: rows, weight, out)
-        }
+    } else {
+        decodedBatchProduct(x.data, rows: rows, weight, out)
     }
     return result
 }
