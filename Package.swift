@@ -49,7 +49,7 @@ let package = Package(
         .target(name: "ZooFuzzing", dependencies: ["Zoo"]),
         .executableTarget(name: "zoo-fuzz", dependencies: ["ZooFuzzing"]),
 
-        .testTarget(name: "ZooTensorTests", dependencies: ["ZooTensor", "CZooFloat", "CZooKernels"]),
+        .testTarget(name: "ZooTensorTests", dependencies: ["ZooTensor", "COpenBLAS", "CZooFloat", "CZooKernels"]),
         .testTarget(name: "ZooFormatsTests", dependencies: ["ZooFormats"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ZooTokenizersTests", dependencies: ["ZooTokenizers"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ZooTests", dependencies: ["Zoo"], resources: [.copy("Fixtures")]),

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import COpenBLAS
 import CZooFloat
 import Foundation
 import Synchronization
@@ -115,6 +116,7 @@ final class ThreadPool: @unchecked Sendable {  // `parts` and `body` are publish
     }
 
     init(threads: Int) {
+        zoo_openblas_single_threaded()
         threadCount = threads
         pthread_mutex_init(mutex, nil)
         pthread_cond_init(wake, nil)

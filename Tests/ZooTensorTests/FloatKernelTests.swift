@@ -1,3 +1,4 @@
+import COpenBLAS
 import Foundation
 import Testing
 import ZooTensor
@@ -22,6 +23,28 @@ import ZooTensor
                 magnitude += abs(Double(x[i]) * Double(w[o * inputs + i]))
             }
             #expect(abs(Double(y[o]) - expected) <= 1e-6 * magnitude, "\(type) output \(o)")
+        }
+    }
+
+    /// More rows than the small-batch product takes: BLAS's matrix product on column ranges split across the cores
+    /// (at 1000 and 3000 outputs, ranges that are not multiples of each other), against double precision, within
+    /// 1e-6 · Σᵢ |xᵢ wᵢ|. OpenBLAS runs single-threaded inside them: Zoo's pool is the process's only threads.
+    @Test(arguments: [(40, 1000, 72), (17, 3000, 64)])
+    func matrixProductMatchesDoublePrecision(shape: (Int, Int, Int)) {
+        let (rows, outputs, inputs) = shape
+        let w = values(outputs * inputs, seed: 21), x = values(rows * inputs, seed: 22), bias = values(outputs, seed: 23)
+        let y = linear(Tensor(shape: [rows, inputs], values: x), weight: Tensor(shape: [outputs, inputs], values: w),
+                       bias: Tensor(shape: [outputs], values: bias)).toArray()
+        #expect(openblas_get_num_threads() == 1)
+        for r in 0..<rows {
+            for o in 0..<outputs {
+                var expected = Double(bias[o]), magnitude = abs(Double(bias[o]))
+                for i in 0..<inputs {
+                    expected += Double(x[r * inputs + i]) * Double(w[o * inputs + i])
+                    magnitude += abs(Double(x[r * inputs + i]) * Double(w[o * inputs + i]))
+                }
+                #expect(abs(Double(y[r * outputs + o]) - expected) <= 1e-6 * magnitude, "row \(r) output \(o)")
+            }
         }
     }
 

@@ -14,13 +14,14 @@ public func bidirectionalAttention(
     let width = heads * headDim
     precondition(keyMask.count == batch * length, "attention: \(keyMask.count) mask entries for \(batch) × \(length) rows")
     let output = Tensor(zeros: [batch * length, width])
-    let scores = Tensor(zeros: [length, length])
-    let s = scores.mutableData
-    for b in 0..<batch {
-        let first = b * length
-        let masked = (0..<length).filter { !keyMask[first + $0] }
-        guard masked.count < length else { continue }
-        for h in 0..<heads {
+    let masks = (0..<batch).map { b in (0..<length).filter { !keyMask[b * length + $0] } }
+    // One part per sequence and head, split across the cores, each with its own scores.
+    Parallel.forEach(parts: batch * heads) { part in
+        let b = part / heads, h = part % heads
+        let first = b * length, masked = masks[b]
+        guard masked.count < length else { return }
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: length * length) { scores in
+            let s = scores.baseAddress!
             let offset = first * stride + h * headDim
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(length), Int32(length), Int32(headDim), scale,
                         q + offset, Int32(stride), k + offset, Int32(stride), 0, s, Int32(length))

@@ -32,22 +32,24 @@ public func groupedQueryAttention(
                              heads: heads, group: group, headDim: headDim, scale: scale, into: output.mutableData)
         return output
     }
-    let scores = Tensor(zeros: [n, total])
-    let s = scores.mutableData
-    for h in 0..<heads {
-        let queryOffset = h * headDim, keyValueOffset = (h / group) * headDim
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(total), Int32(headDim), scale,
-                    q + queryOffset, Int32(queryStride), keyCache + keyValueOffset, Int32(keyValueWidth),
-                    0, s, Int32(total))
-        for r in 0..<n {
-            let row = s + r * total
-            // Row r is position start + r: it sees positions 0 ... start + r.
-            for j in (start + r + 1)..<total { row[j] = -.infinity }
-            softmaxInPlace(row, count: total)
+    // One part per query head, split across the cores, each with its own scores.
+    Parallel.forEach(parts: heads) { h in
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: n * total) { scores in
+            let s = scores.baseAddress!
+            let queryOffset = h * headDim, keyValueOffset = (h / group) * headDim
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(total), Int32(headDim), scale,
+                        q + queryOffset, Int32(queryStride), keyCache + keyValueOffset, Int32(keyValueWidth),
+                        0, s, Int32(total))
+            for r in 0..<n {
+                let row = s + r * total
+                // Row r is position start + r: it sees positions 0 ... start + r.
+                for j in (start + r + 1)..<total { row[j] = -.infinity }
+                softmaxInPlace(row, count: total)
+            }
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(headDim), Int32(total), 1,
+                        s, Int32(total), valueCache + keyValueOffset, Int32(keyValueWidth),
+                        0, output.mutableData + queryOffset, Int32(width))
         }
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(headDim), Int32(total), 1,
-                    s, Int32(total), valueCache + keyValueOffset, Int32(keyValueWidth),
-                    0, output.mutableData + queryOffset, Int32(width))
     }
     return output
 }
