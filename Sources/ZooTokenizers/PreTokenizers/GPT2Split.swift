@@ -55,12 +55,12 @@ enum GPT2Split {
         var starts: [Int] = []
         classes.reserveCapacity(text.count)
         starts.reserveCapacity(text.count + 1)
-        ScalarClass.basicPlane.withUnsafeBufferPointer { table in
+        ScalarClass.ascii.withUnsafeBufferPointer { ascii in
             var offset = 0
             while offset < text.count {
                 let length = min(utf8Length(leadingByte: text[offset]), text.count - offset)
                 let value = scalarValue(UnsafeBufferPointer(rebasing: text[offset..<offset + length]))
-                classes.append(value < table.count ? ScalarClass(rawValue: table[value])! : ScalarClass(UInt32(value)))
+                classes.append(value < ascii.count ? ScalarClass(rawValue: ascii[value])! : ScalarClass(UInt32(value)))
                 starts.append(offset)
                 offset += length
             }

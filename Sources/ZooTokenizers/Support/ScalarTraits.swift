@@ -28,10 +28,20 @@ struct ScalarTraits: OptionSet, Sendable {
     }
 
     init(_ value: UInt32) {
-        self = value < 0x1_0000 ? ScalarTraits(rawValue: Self.basicPlane[Int(value)]) : Self.computed(value)
+        if value < 0x80 {
+            self = ScalarTraits(rawValue: Self.ascii[Int(value)])
+        } else if value < 0x1_0000 {
+            self = ScalarTraits(rawValue: Self.basicPlane[Int(value)])
+        } else {
+            self = Self.computed(value)
+        }
     }
 
-    /// The traits of U+0000–U+FFFF, looked up rather than computed.
+    /// The traits of ASCII, looked up rather than computed.
+    static let ascii: [UInt8] = (0..<0x80).map { computed(UInt32($0)).rawValue }
+
+    /// The traits of U+0000–U+FFFF, looked up rather than computed; built on the first character past ASCII (some
+    /// milliseconds, which English text never pays).
     static let basicPlane: [UInt8] = (0..<0x1_0000).map { computed(UInt32($0)).rawValue }
 
     private static func computed(_ value: UInt32) -> ScalarTraits {
