@@ -71,7 +71,8 @@ def main():
     repeats = 1 if args.quick else args.repeats
     bench = args.bench
     if bench is None:
-        subprocess.run(["swift", "build", "-c", "release", "--product", "zoo-tokenizer-bench"], cwd=ROOT, check=True)
+        subprocess.run(["swift", "build", "-c", "release", "--product", "zoo-tokenizer-bench", "--static-swift-stdlib"],
+                       cwd=ROOT, check=True)
         bench = str(ROOT / ".build/release/zoo-tokenizer-bench")
     cache = ROOT / "Tools/.cache"
     cache.mkdir(exist_ok=True)

