@@ -7,7 +7,7 @@
 
 #include "CZooKernels.h"
 #include "float16.h"
-#include "row_prefetch.h"
+#include "row_kernels.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -19,6 +19,9 @@
 #endif
 
 static const size_t block_bytes[] = {34, 18, 20};
+
+/// The dot product of one weight row of `blocks` blocks with x (for q4_1, `sums` holds the block sums of x).
+typedef float (*row_dot)(zoo_block_type, const uint8_t *, int, const float *, const float *);
 
 // ---------------------------------------------------------------------------------------------------------------
 // Portable
@@ -213,19 +216,7 @@ AVX512 static inline float dot_avx512_typed(zoo_block_type type, const uint8_t *
     return _mm512_reduce_add_ps(_mm512_add_ps(total0, total1)) + offsets;
 }
 
-// One instance per type, so that the type tests fold away inside the loops.
-AVX512 static float dot_avx512_q8_0(zoo_block_type type, const uint8_t *r, int n, const float *x, const float *s) {
-    (void)type;
-    return dot_avx512_typed(ZOO_BLOCK_Q8_0, r, n, x, s);
-}
-AVX512 static float dot_avx512_q4_0(zoo_block_type type, const uint8_t *r, int n, const float *x, const float *s) {
-    (void)type;
-    return dot_avx512_typed(ZOO_BLOCK_Q4_0, r, n, x, s);
-}
-AVX512 static float dot_avx512_q4_1(zoo_block_type type, const uint8_t *r, int n, const float *x, const float *s) {
-    (void)type;
-    return dot_avx512_typed(ZOO_BLOCK_Q4_1, r, n, x, s);
-}
+ZOO_ROW_DOTS(AVX512, dot_avx512, const float *, row_dot)
 
 AVX512 static void block_sums_avx512(const float *x, int blocks, float *sums) {
     for (int b = 0; b < blocks; b++)
@@ -280,8 +271,6 @@ zoo_isa zoo_kernels_isa(void) {
     return (zoo_isa)chosen;
 }
 
-typedef float (*row_dot)(zoo_block_type, const uint8_t *, int, const float *, const float *);
-
 /// sums[b] = Σ x[32b…32b+31], for q4_1's offsets. Every range of rows a thread takes recomputes them, so they are
 /// summed a vector at a time: one long chain of scalar additions was 4% of a SmolLM2 decode step.
 static void block_sums(zoo_isa isa, const float *x, int blocks, float *sums) {
@@ -310,7 +299,7 @@ void zoo_block_matvec_isa(zoo_isa isa, zoo_block_type type, const void *weight, 
     row_dot dot = dot_portable;
 #ifdef ZOO_X86
     if (isa == ZOO_ISA_AVX512)
-        dot = type == ZOO_BLOCK_Q8_0 ? dot_avx512_q8_0 : type == ZOO_BLOCK_Q4_0 ? dot_avx512_q4_0 : dot_avx512_q4_1;
+        dot = dot_avx512_for(type);
     else if (isa == ZOO_ISA_AVX2)
         dot = dot_avx2;
 #endif

@@ -6,7 +6,7 @@
 
 #include "CZooKernels.h"
 #include "float16.h"
-#include "row_prefetch.h"
+#include "row_kernels.h"
 
 #include <math.h>
 #include <string.h>
@@ -17,6 +17,9 @@
 #endif
 
 static const size_t block_bytes[] = {34, 18, 20};
+
+/// The dot product of one weight row of `blocks` blocks with a quantized activation row (quants, then (d, s) pairs).
+typedef float (*q8_row_dot)(zoo_block_type, const uint8_t *, int, const int8_t *, const float *);
 
 size_t zoo_q8_activation_bytes(int blocks) { return (size_t)blocks * 40; }
 
@@ -166,21 +169,7 @@ AVX2 static inline float dot_avx2_typed(zoo_block_type type, const uint8_t *row,
     return hsum8(total) + offsets;
 }
 
-AVX2 static float dot_avx2_q8_0(zoo_block_type type, const uint8_t *r, int n, const int8_t *q,
-                                   const float *ds) {
-    (void)type;
-    return dot_avx2_typed(ZOO_BLOCK_Q8_0, r, n, q, ds);
-}
-AVX2 static float dot_avx2_q4_0(zoo_block_type type, const uint8_t *r, int n, const int8_t *q,
-                                   const float *ds) {
-    (void)type;
-    return dot_avx2_typed(ZOO_BLOCK_Q4_0, r, n, q, ds);
-}
-AVX2 static float dot_avx2_q4_1(zoo_block_type type, const uint8_t *r, int n, const int8_t *q,
-                                   const float *ds) {
-    (void)type;
-    return dot_avx2_typed(ZOO_BLOCK_Q4_1, r, n, q, ds);
-}
+ZOO_ROW_DOTS(AVX2, dot_avx2, const int8_t *, q8_row_dot)
 
 // ---------------------------------------------------------------------------------------------------------------
 // AVX-512 VNNI: two blocks (64 quants) per vpdpbusd, u8 × s8 products summed in fours straight into int32.
@@ -260,22 +249,7 @@ VNNI static inline float dot_vnni_typed(zoo_block_type type, const uint8_t *row,
     return result;
 }
 
-// One instance per type, so that the type tests fold away inside the loops.
-VNNI_CALLABLE static float dot_vnni_q8_0(zoo_block_type type, const uint8_t *r, int n, const int8_t *q,
-                                            const float *ds) {
-    (void)type;
-    return dot_vnni_typed(ZOO_BLOCK_Q8_0, r, n, q, ds);
-}
-VNNI_CALLABLE static float dot_vnni_q4_0(zoo_block_type type, const uint8_t *r, int n, const int8_t *q,
-                                            const float *ds) {
-    (void)type;
-    return dot_vnni_typed(ZOO_BLOCK_Q4_0, r, n, q, ds);
-}
-VNNI_CALLABLE static float dot_vnni_q4_1(zoo_block_type type, const uint8_t *r, int n, const int8_t *q,
-                                            const float *ds) {
-    (void)type;
-    return dot_vnni_typed(ZOO_BLOCK_Q4_1, r, n, q, ds);
-}
+ZOO_ROW_DOTS(VNNI_CALLABLE, dot_vnni, const int8_t *, q8_row_dot)
 
 static int has_vnni(void) {
     static volatile int known = -1;
@@ -302,8 +276,6 @@ void zoo_q8_quantize_isa(zoo_isa isa, const float *x, int blocks, void *out) {
     quantize_portable(x, blocks, out);
 }
 
-typedef float (*q8_row_dot)(zoo_block_type, const uint8_t *, int, const int8_t *, const float *);
-
 void zoo_q8_matvec(zoo_block_type type, const void *weight, size_t row_bytes, int blocks, const void *xq,
                    float *y, int first, int end) {
     zoo_q8_matvec_isa(zoo_kernels_isa(), type, weight, row_bytes, blocks, xq, y, first, end);
@@ -319,9 +291,9 @@ void zoo_q8_matvec_isa(zoo_isa isa, zoo_block_type type, const void *weight, siz
     q8_row_dot dot = dot_portable;
 #ifdef ZOO_X86
     if (isa == ZOO_ISA_AVX512 && has_vnni())
-        dot = type == ZOO_BLOCK_Q8_0 ? dot_vnni_q8_0 : type == ZOO_BLOCK_Q4_0 ? dot_vnni_q4_0 : dot_vnni_q4_1;
+        dot = dot_vnni_for(type);
     else if (isa >= ZOO_ISA_AVX2)
-        dot = type == ZOO_BLOCK_Q8_0 ? dot_avx2_q8_0 : type == ZOO_BLOCK_Q4_0 ? dot_avx2_q4_0 : dot_avx2_q4_1;
+        dot = dot_avx2_for(type);
 #endif
     (void)isa;
     for (int r = first; r < end; r++) {
