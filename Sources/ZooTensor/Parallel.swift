@@ -24,6 +24,19 @@ public enum Parallel {
         ThreadPool.shared.run(parts: parts, body)
     }
 
+    /// `forEach`, on the calling thread alone when the parts together are fewer than `serialWork` multiply-adds
+    /// (`work`): a few microseconds, about what handing parts to the other cores costs (a decode step's
+    /// cross-attention over a short input, say).
+    public static func forEach(parts: Int, work: Int, _ body: (Int) -> Void) {
+        if work < serialWork {
+            for part in 0..<parts { body(part) }
+        } else {
+            forEach(parts: parts, body)
+        }
+    }
+
+    static let serialWork = 1 << 17
+
     /// Splits 0..<count into contiguous ranges and calls `body` on each, concurrently. A range is never shorter
     /// than `minimum` elements (so small loops run on one thread) and its bounds are multiples of `granularity`
     /// (except the end of the last one). The ranges shrink as the loop goes (guided scheduling): the first ones

@@ -22,7 +22,7 @@ public func biasedAttention(
     let block = causalOffset == nil ? n : causalRowBlock
     let blocks = (n + block - 1) / block
     // One part per head and block of rows, split across the cores, each with its own scores.
-    Parallel.forEach(parts: heads * blocks) { part in
+    Parallel.forEach(parts: heads * blocks, work: 2 * heads * n * m * headDim) { part in
         let h = part / blocks, first = (part % blocks) * block
         let offset = h * headDim
         let rows = min(block, n - first)

@@ -16,7 +16,7 @@ public func bidirectionalAttention(
     let output = Tensor(zeros: [batch * length, width])
     let masks = (0..<batch).map { b in (0..<length).filter { !keyMask[b * length + $0] } }
     // One part per sequence and head, split across the cores, each with its own scores.
-    Parallel.forEach(parts: batch * heads) { part in
+    Parallel.forEach(parts: batch * heads, work: 2 * batch * heads * length * length * headDim) { part in
         let b = part / heads, h = part % heads
         let first = b * length, masked = masks[b]
         guard masked.count < length else { return }

@@ -33,7 +33,7 @@ public func groupedQueryAttention(
         return output
     }
     // One part per query head, split across the cores, each with its own scores.
-    Parallel.forEach(parts: heads) { h in
+    Parallel.forEach(parts: heads, work: 2 * heads * n * total * headDim) { h in
         withUnsafeTemporaryAllocation(of: Float.self, capacity: n * total) { scores in
             let s = scores.baseAddress!
             let queryOffset = h * headDim, keyValueOffset = (h / group) * headDim
