@@ -229,16 +229,15 @@ final class LlamaModel: AttentionRecordingDecoder {
         let a = architecture
         let x = embeddingLookup(tokenEmbedding, ids: tokens)
         let scale = 1 / Float(a.headDim).squareRoot()
+        let angles = rotary.angles(rows: tokens.count, firstPosition: start)
 
         for (i, block) in blocks.enumerated() {
             let h = rmsNorm(x, weight: block.norm1, epsilon: a.epsilon)
             let qkv = linear(h, weights: [block.query, block.key, block.value],
                              biases: [block.queryBias, block.keyBias, block.valueBias])
             let q = qkv[0], k = qkv[1], v = qkv[2]
-            rotary.apply(to: q.mutableData, rows: tokens.count, stride: a.heads * a.headDim, heads: a.heads,
-                         firstPosition: start)
-            rotary.apply(to: k.mutableData, rows: tokens.count, stride: a.keyValueHeads * a.headDim,
-                         heads: a.keyValueHeads, firstPosition: start)
+            rotary.apply(angles, to: q.mutableData, stride: a.heads * a.headDim, heads: a.heads)
+            rotary.apply(angles, to: k.mutableData, stride: a.keyValueHeads * a.headDim, heads: a.keyValueHeads)
             let attended = groupedQueryAttention(
                 q: q.data, queryStride: a.heads * a.headDim, k: k.data, v: v.data,
                 keyValueStride: a.keyValueHeads * a.headDim, rows: tokens.count, heads: a.heads,

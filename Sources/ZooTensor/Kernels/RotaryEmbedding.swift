@@ -16,26 +16,51 @@ public struct RotaryEmbedding: Sendable {
         }
     }
 
-    /// Rotates, in place, `rows` rows of `heads` heads each, row r being at position `firstPosition + r`. Rows
-    /// are `stride` floats apart; the heads of a row are side by side from its start.
-    public func apply(to x: UnsafeMutablePointer<Float>, rows: Int, stride: Int, heads: Int, firstPosition: Int) {
+    /// The cosines and sines of the angles of positions `firstPosition ..< firstPosition + rows`: computed once per
+    /// forward pass and applied to every layer's queries and keys (computing them for each was 3,840 sines and
+    /// cosines per SmolLM2 token).
+    public struct Angles: Sendable {
+        let rows: Int
+        let cosines: [Float], sines: [Float]  // [rows, headDimension / 2]
+    }
+
+    public func angles(rows: Int, firstPosition: Int) -> Angles {
         let half = headDimension / 2
-        var cosines = [Float](repeating: 0, count: half), sines = [Float](repeating: 0, count: half)
+        var cosines = [Float](repeating: 0, count: rows * half), sines = cosines
         for r in 0..<rows {
             let position = Float(firstPosition + r)
             for i in 0..<half {
                 let angle = position * inverseFrequencies[i]
-                cosines[i] = cosf(angle)
-                sines[i] = sinf(angle)
+                cosines[r * half + i] = cosf(angle)
+                sines[r * half + i] = sinf(angle)
             }
-            for h in 0..<heads {
-                let head = x + r * stride + h * headDimension
-                for i in 0..<half {
-                    let first = head[i], second = head[i + half]
-                    head[i] = first * cosines[i] - second * sines[i]
-                    head[i + half] = second * cosines[i] + first * sines[i]
+        }
+        return Angles(rows: rows, cosines: cosines, sines: sines)
+    }
+
+    /// Rotates, in place, `angles.rows` rows of `heads` heads each, by the angles of their positions. Rows are
+    /// `stride` floats apart; the heads of a row are side by side from its start.
+    public func apply(_ angles: Angles, to x: UnsafeMutablePointer<Float>, stride: Int, heads: Int) {
+        let half = headDimension / 2
+        angles.cosines.withUnsafeBufferPointer { cosines in
+            angles.sines.withUnsafeBufferPointer { sines in
+                for r in 0..<angles.rows {
+                    let c = cosines.baseAddress! + r * half, s = sines.baseAddress! + r * half
+                    for h in 0..<heads {
+                        let head = x + r * stride + h * headDimension
+                        for i in 0..<half {
+                            let first = head[i], second = head[i + half]
+                            head[i] = first * c[i] - second * s[i]
+                            head[i + half] = second * c[i] + first * s[i]
+                        }
+                    }
                 }
             }
         }
+    }
+
+    /// `apply` with the angles of rows at positions `firstPosition ..< firstPosition + rows`.
+    public func apply(to x: UnsafeMutablePointer<Float>, rows: Int, stride: Int, heads: Int, firstPosition: Int) {
+        apply(angles(rows: rows, firstPosition: firstPosition), to: x, stride: stride, heads: heads)
     }
 }
