@@ -116,8 +116,8 @@ final class ThreadPool: @unchecked Sendable {  // `parts` and `body` are publish
     private let wake = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
 
     /// Spin iterations (each a pause of some tens of cycles) before an idle worker sleeps: about 50 µs, longer than
-    /// the gaps between the parallel loops of a decode step, short enough not to hold a core that BLAS's own
-    /// threads need during a prompt's matrix products.
+    /// the gaps between the parallel loops of a decode step, short enough not to hold a core through long serial
+    /// work (tokenizing, say) that another program could use.
     private static let spinLimit = 4_000
     /// Spin iterations of a caller waiting for a claimed part before it yields its core (the worker running that
     /// part may be waiting for one when the machine is busy).
