@@ -16,7 +16,8 @@ import ZooTensor
     let rotary = RotaryEmbedding(headDimension: 4, base: 100)
     #expect(rotary.inverseFrequencies == [1, 0.1])
     var values: [Float] = [1, 2, 3, 4]
-    values.withUnsafeMutableBufferPointer { rotary.apply(to: $0.baseAddress!, rows: 1, stride: 4, heads: 1, firstPosition: 3) }
+    let angles = rotary.angles(rows: 1, firstPosition: 3)
+    values.withUnsafeMutableBufferPointer { rotary.apply(angles, to: $0.baseAddress!, stride: 4, heads: 1) }
     let a: Float = 3, b: Float = 0.3
     let expected: [Float] = [1 * cos(a) - 3 * sin(a), 2 * cos(b) - 4 * sin(b), 3 * cos(a) + 1 * sin(a), 4 * cos(b) + 2 * sin(b)]
     for i in 0..<4 { #expect(abs(values[i] - expected[i]) < 1e-6) }
@@ -27,7 +28,8 @@ import ZooTensor
     let rotary = RotaryEmbedding(headDimension: 8, base: 10_000)
     func rotated(_ v: [Float], at position: Int) -> [Float] {
         var copy = v
-        copy.withUnsafeMutableBufferPointer { rotary.apply(to: $0.baseAddress!, rows: 1, stride: 8, heads: 1, firstPosition: position) }
+        let angles = rotary.angles(rows: 1, firstPosition: position)
+        copy.withUnsafeMutableBufferPointer { rotary.apply(angles, to: $0.baseAddress!, stride: 8, heads: 1) }
         return copy
     }
     let q = values(8, seed: 21), k = values(8, seed: 22)

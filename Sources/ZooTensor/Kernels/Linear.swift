@@ -14,10 +14,10 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
     let rows = x.shape[0], inputs = x.shape[1], outputs = weight.shape[0]
     let result = linearOutput(rows: rows, outputs: outputs, bias: bias)
     let out = result.mutableData
-    let blocks = weight.dtype.isQuantized
+    let blockType = weight.dtype.isQuantized
     if rows == 1 {
-        if blocks { blockVectorProduct(x.data, weight, out) } else { floatVectorProduct(x.data, weight, out) }
-    } else if rows <= smallBatchRows && !blocks {
+        if blockType { blockVectorProduct(x.data, weight, out) } else { floatVectorProduct(x.data, weight, out) }
+    } else if rows <= smallBatchRows && !blockType {
         floatBatchProduct(x.data, rows: rows, weight, out)
     } else if weight.dtype == .float32 {
         floatProduct(x.data, weight.data, rows: rows, inputs: inputs, outputs: outputs, beta: bias == nil ? 0 : 1, out)

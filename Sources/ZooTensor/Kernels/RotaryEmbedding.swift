@@ -58,9 +58,4 @@ public struct RotaryEmbedding: Sendable {
             }
         }
     }
-
-    /// `apply` with the angles of rows at positions `firstPosition ..< firstPosition + rows`.
-    public func apply(to x: UnsafeMutablePointer<Float>, rows: Int, stride: Int, heads: Int, firstPosition: Int) {
-        apply(angles(rows: rows, firstPosition: firstPosition), to: x, stride: stride, heads: heads)
-    }
 }
