@@ -276,6 +276,13 @@ void zoo_q8_quantize_isa(zoo_isa isa, const float *x, int blocks, void *out) {
     quantize_portable(x, blocks, out);
 }
 
+void zoo_q8_with_quantized(const float *x, int blocks, void (*run)(void *context, const void *quantized),
+                           void *context) {
+    unsigned char quantized[zoo_q8_activation_bytes(blocks)] __attribute__((aligned(64)));
+    zoo_q8_quantize(x, blocks, quantized);
+    run(context, quantized);
+}
+
 void zoo_q8_matvec(zoo_block_type type, const void *weight, size_t row_bytes, int blocks, const void *xq,
                    float *y, int first, int end) {
     zoo_q8_matvec_isa(zoo_kernels_isa(), type, weight, row_bytes, blocks, xq, y, first, end);

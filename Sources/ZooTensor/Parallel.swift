@@ -44,15 +44,53 @@ public enum Parallel {
     /// a core is busy elsewhere.
     public static func forRanges(_ count: Int, granularity: Int = 1, minimum: Int = 1, _ body: (Range<Int>) -> Void) {
         guard count > 0 else { return }
-        let units = (count + granularity - 1) / granularity
-        let split = GuidedSplit(units: units, threads: threadCount,
-                                minimumUnits: max(1, (minimum + granularity - 1) / granularity))
-        if split.parts == 1 { return body(0..<count) }
-        forEach(parts: split.parts) { part in
-            let first = split.start(part) * granularity
-            let end = min(count, split.start(part + 1) * granularity)
-            if first < end { body(first..<end) }
+        let ranges = RangeSplit(count: count, granularity: granularity, minimum: minimum, threads: threadCount)
+        if ranges.parts == 1 { return body(0..<count) }
+        forEach(parts: ranges.parts) { part in
+            let range = ranges[part]
+            if !range.isEmpty { body(range) }
         }
+    }
+
+    /// `forRanges` with the body as a value instead of a closure, for the loops of every decode step: handing a
+    /// closure to other threads costs an allocation (Swift boxes it to let it out of its scope), while a value is
+    /// lent to them from the caller's stack.
+    public static func forRanges<Loop: RangeLoop>(_ count: Int, granularity: Int = 1, minimum: Int = 1,
+                                                  _ loop: Loop) {
+        guard count > 0 else { return }
+        let ranges = RangeSplit(count: count, granularity: granularity, minimum: minimum, threads: threadCount)
+        if ranges.parts == 1 { return loop(0..<count) }
+        withUnsafePointer(to: (loop, ranges)) { job in
+            ThreadPool.shared.run(parts: ranges.parts, context: UnsafeRawPointer(job)) { context, part in
+                let job = context.assumingMemoryBound(to: (Loop, RangeSplit).self)
+                let range = job.pointee.1[part]
+                if !range.isEmpty { job.pointee.0(range) }
+            }
+        }
+    }
+}
+
+/// The body of a parallel loop over ranges, as a value (see `Parallel.forRanges(_:granularity:minimum:_:)`).
+public protocol RangeLoop {
+    func callAsFunction(_ range: Range<Int>)
+}
+
+/// 0..<count cut into the parts of a `GuidedSplit` of its whole `granularity`-sized units.
+struct RangeSplit {
+    let split: GuidedSplit, granularity: Int, count: Int
+
+    init(count: Int, granularity: Int, minimum: Int, threads: Int) {
+        split = GuidedSplit(units: (count + granularity - 1) / granularity, threads: threads,
+                            minimumUnits: max(1, (minimum + granularity - 1) / granularity))
+        self.granularity = granularity
+        self.count = count
+    }
+
+    var parts: Int { split.parts }
+
+    subscript(part: Int) -> Range<Int> {
+        let first = split.start(part) * granularity
+        return first..<max(first, min(count, split.start(part + 1) * granularity))
     }
 }
 
@@ -102,7 +140,7 @@ struct GuidedSplit {
 /// next unclaimed part in the low ones; a thread claims a part by advancing the ticket with compare-and-swap, which
 /// fails once the generation has moved on, so a worker that wakes late can never run a finished job's closure. The
 /// caller returns when every part has run; it never waits for an idle worker, only for parts already claimed.
-final class ThreadPool: @unchecked Sendable {  // `parts` and `body` are published through `ticket`
+final class ThreadPool: @unchecked Sendable {  // `parts` and `job` are published through `ticket`
     static let shared = ThreadPool(threads: ThreadPool.configuredThreads())
 
     let threadCount: Int
@@ -111,7 +149,9 @@ final class ThreadPool: @unchecked Sendable {  // `parts` and `body` are publish
     private let sleeping = Atomic<Int>(0)
     private let running = Atomic<Bool>(false)
     private var parts = 0
-    private var body: ((Int) -> Void)?
+    /// The job's parts run as `invoke(context, part)`: a context the caller lends from its stack, and a function
+    /// that captures nothing, so that publishing a job allocates nothing.
+    private var job: (context: UnsafeRawPointer, invoke: (UnsafeRawPointer, Int) -> Void)?
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let wake = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
 
@@ -140,31 +180,46 @@ final class ThreadPool: @unchecked Sendable {  // `parts` and `body` are publish
         }
     }
 
+    /// Runs `body(part)` for every part: the closure is lent to the workers through `withoutActuallyEscaping`,
+    /// which boxes it, one small allocation per call.
     func run(parts: Int, _ body: (Int) -> Void) {
-        guard parts > 1, threadCount > 1,
-              running.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
+        guard parts > 1, threadCount > 1 else {
             for part in 0..<parts { body(part) }
             return
         }
         withoutActuallyEscaping(body) { body in
-            self.body = body
-            self.parts = parts
-            finished.store(0, ordering: .relaxed)
-            let generation = (ticket.load(ordering: .relaxed) >> 32) &+ 1
-            ticket.store(generation << 32, ordering: .sequentiallyConsistent)
-            if sleeping.load(ordering: .sequentiallyConsistent) > 0 {
-                pthread_mutex_lock(mutex)
-                pthread_cond_broadcast(wake)
-                pthread_mutex_unlock(mutex)
+            withUnsafePointer(to: body) { body in
+                run(parts: parts, context: UnsafeRawPointer(body)) { context, part in
+                    context.assumingMemoryBound(to: ((Int) -> Void).self).pointee(part)
+                }
             }
-            takeParts(generation: generation)
-            var spins = 0
-            while finished.load(ordering: .acquiring) < parts {
-                spins += 1
-                if spins < Self.waitSpins { zoo_cpu_relax() } else { sched_yield() }
-            }
-            self.body = nil
         }
+    }
+
+    /// Runs `invoke(context, part)` for every part.
+    func run(parts: Int, context: UnsafeRawPointer, invoke: @escaping (UnsafeRawPointer, Int) -> Void) {
+        guard parts > 1, threadCount > 1,
+              running.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
+            for part in 0..<parts { invoke(context, part) }
+            return
+        }
+        job = (context, invoke)
+        self.parts = parts
+        finished.store(0, ordering: .relaxed)
+        let generation = (ticket.load(ordering: .relaxed) >> 32) &+ 1
+        ticket.store(generation << 32, ordering: .sequentiallyConsistent)
+        if sleeping.load(ordering: .sequentiallyConsistent) > 0 {
+            pthread_mutex_lock(mutex)
+            pthread_cond_broadcast(wake)
+            pthread_mutex_unlock(mutex)
+        }
+        takeParts(generation: generation)
+        var spins = 0
+        while finished.load(ordering: .acquiring) < parts {
+            spins += 1
+            if spins < Self.waitSpins { zoo_cpu_relax() } else { sched_yield() }
+        }
+        job = nil
         running.store(false, ordering: .releasing)
     }
 
@@ -177,7 +232,7 @@ final class ThreadPool: @unchecked Sendable {  // `parts` and `body` are publish
             let (exchanged, original) = ticket.compareExchange(expected: current, desired: current + 1,
                                                                ordering: .acquiringAndReleasing)
             if exchanged {
-                body!(part)
+                job!.invoke(job!.context, part)
                 finished.add(1, ordering: .releasing)
                 current = ticket.load(ordering: .acquiring)
             } else {

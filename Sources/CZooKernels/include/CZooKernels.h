@@ -38,6 +38,11 @@ size_t zoo_q8_activation_bytes(int blocks);
 /// float16. `out` holds `zoo_q8_activation_bytes(blocks)` bytes.
 void zoo_q8_quantize(const float *x, int blocks, void *out);
 void zoo_q8_quantize_isa(zoo_isa isa, const float *x, int blocks, void *out);
+/// Quantizes `x` as zoo_q8_quantize does into a buffer on this function's stack, then calls run(context, buffer):
+/// a decode step's quantized row without a heap allocation (Swift puts temporary buffers over 1 KB on the heap on
+/// Linux). A row of a model's width, some thousands of values, takes some kilobytes of stack.
+void zoo_q8_with_quantized(const float *x, int blocks, void (*run)(void *context, const void *quantized),
+                           void *context);
 /// y[r] += Σ_b d_w·d_x·Σᵢ w_i·q_i (+ m_w·s_x for q4_1) for rows `first` ≤ r < `end`: llama.cpp's integer block
 /// dot products against an activation row quantized by `zoo_q8_quantize`. AVX-512 runs the VNNI version where the
 /// CPU has it, else the AVX2 one.

@@ -9,12 +9,30 @@ public final class KVCache {
     public private(set) var values: [Tensor]
     /// How many positions are stored.
     public var length = 0
+    /// The intermediate tensors of the model's last forward pass over this cache, which the next pass of as many
+    /// positions reuses: a decode step allocates nothing.
+    public var scratch: AnyObject?
+
+    /// A decode step's attention scores (`scores(heads:)`).
+    private var scoreBuffer = UnsafeMutableBufferPointer<Float>(start: nil, count: 0)
 
     public init(layers: Int, capacity: Int, width: Int) {
         self.capacity = capacity
         self.width = width
         self.keys = (0..<layers).map { _ in Tensor(zeros: [capacity, width]) }
         self.values = (0..<layers).map { _ in Tensor(zeros: [capacity, width]) }
+    }
+
+    deinit { scoreBuffer.deallocate() }
+
+    /// Room for a row of scores per query head over the whole capacity, allocated on the first decode step and
+    /// kept for the next ones.
+    func scores(heads: Int) -> UnsafeMutablePointer<Float> {
+        if scoreBuffer.count < heads * capacity {
+            scoreBuffer.deallocate()
+            scoreBuffer = .allocate(capacity: heads * capacity)
+        }
+        return scoreBuffer.baseAddress!
     }
 }
 
@@ -27,22 +45,18 @@ public func causalSelfAttention(
     q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>, stride: Int, rows n: Int,
     heads: Int, headDim: Int, cache: KVCache, layer: Int, scale: Float
 ) -> Tensor {
-    let width = heads * headDim
-    let start = cache.length
-    precondition(width == cache.width && start + n <= cache.capacity, "attention: cache too small or wrong width")
-    let keyCache = cache.keys[layer].mutableData, valueCache = cache.values[layer].mutableData
-    for r in 0..<n {
-        (keyCache + (start + r) * width).update(from: k + r * stride, count: width)
-        (valueCache + (start + r) * width).update(from: v + r * stride, count: width)
-    }
-    let total = start + n
-    if n == 1 {
-        let output = Tensor(zeros: [1, width])
-        singleQueryAttention(q: q, keys: keyCache, values: valueCache, length: total, keyValueWidth: width,
-                             heads: heads, group: 1, headDim: headDim, scale: scale, into: output.mutableData)
-        return output
-    }
-    // Row r is position start + r: it sees positions 0 ... start + r.
-    return biasedAttention(q: q, queryStride: stride, k: keyCache, v: valueCache, keyValueStride: width, rows: n,
-                           keyRows: total, heads: heads, headDim: headDim, scale: scale, causalOffset: start)
+    let output = Tensor(uninitialized: [n, heads * headDim])
+    causalSelfAttention(q: q, k: k, v: v, stride: stride, rows: n, heads: heads, headDim: headDim, cache: cache,
+                        layer: layer, scale: scale, into: output)
+    return output
+}
+
+/// `causalSelfAttention(...)` written into `output` ([n, heads × headDim]).
+public func causalSelfAttention(
+    q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>, stride: Int, rows n: Int,
+    heads: Int, headDim: Int, cache: KVCache, layer: Int, scale: Float, into output: Tensor
+) {
+    groupedQueryAttention(q: q, queryStride: stride, k: k, v: v, keyValueStride: stride, rows: n, heads: heads,
+                          keyValueHeads: heads, headDim: headDim, cache: cache, layer: layer, scale: scale,
+                          into: output)
 }

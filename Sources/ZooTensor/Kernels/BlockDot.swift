@@ -23,15 +23,12 @@ private let rowGranularity = 16
 /// 128 KB, SmolLM2's attention output projection (207 KB) ran on one core while the other waited.
 private let parallelWeightBytes = 32 * 1024
 
-/// out[o] += Σᵢ x[i]·weight[o, i] for one input row and a block-type weight [outputs, inputs].
-func blockVectorProduct(_ x: UnsafePointer<Float>, _ weight: Tensor, _ out: UnsafeMutablePointer<Float>) {
-    blockVectorProducts(x, [weight], [out])
-}
-
 /// outs[k][o] += Σᵢ x[i]·weights[k][o, i] for one input row and block-type weights of the same input width, in one
 /// parallel loop over all their rows (one hand-over to the other cores instead of one per matrix). With int8
-/// activations (all the weights marked alike) the row is quantized once, on the stack, and shared.
-func blockVectorProducts(_ x: UnsafePointer<Float>, _ weights: [Tensor], _ outs: [UnsafeMutablePointer<Float>]) {
+/// activations (all the weights marked alike) the row is quantized once, on the stack, and shared. The weights and
+/// outputs come as buffers so that callers pass them from the stack, allocating nothing.
+func blockVectorProducts(_ x: UnsafePointer<Float>, _ weights: UnsafeBufferPointer<Tensor>,
+                         _ outs: UnsafeBufferPointer<UnsafeMutablePointer<Float>>) {
     let inputs = weights[0].shape[1], int8 = weights[0].int8Activations
     precondition(weights.allSatisfy { $0.dtype.isQuantized && $0.shape[1] == inputs && $0.int8Activations == int8 },
                  "block products sharing an input need block-type weights of one input width, marked alike")
@@ -39,27 +36,51 @@ func blockVectorProducts(_ x: UnsafePointer<Float>, _ weights: [Tensor], _ outs:
     let total = weights.reduce(0) { $0 + $1.shape[0] }
     let bytes = weights.reduce(0) { $0 + $1.byteCount }
     let minimum = max(rowGranularity, total * parallelWeightBytes / max(bytes, 1))
-    func run(_ quantized: UnsafeRawPointer?) {
-        Parallel.forRanges(total, granularity: rowGranularity, minimum: minimum) { rows in
-            var start = 0
-            for (k, weight) in weights.enumerated() {
-                let count = weight.shape[0]
-                let first = max(rows.lowerBound - start, 0), end = min(rows.upperBound - start, count)
-                start += count
-                guard first < end else { continue }
-                let type = weight.dtype.blockKernelType, rowBytes = weight.dtype.byteCount(elements: inputs)
-                if let quantized {
-                    zoo_q8_matvec(type, weight.rawPointer, rowBytes, blocks, quantized, outs[k], Int32(first), Int32(end))
-                } else {
-                    zoo_block_matvec(type, weight.rawPointer, rowBytes, blocks, x, outs[k], Int32(first), Int32(end))
-                }
+    var product = BlockProduct(
+        loop: BlockProductRows(x: x, quantized: nil, weights: weights, outs: outs, inputs: inputs), total: total,
+        minimum: minimum)
+    guard int8 else { return product.run() }
+    withUnsafeMutablePointer(to: &product) { product in
+        zoo_q8_with_quantized(x, blocks, { context, quantized in
+            let product = context!.assumingMemoryBound(to: BlockProduct.self)
+            product.pointee.loop.quantized = quantized
+            product.pointee.run()
+        }, product)
+    }
+}
+
+/// The parallel loop of `blockVectorProducts`, kept in one value so that it can pass through C (which quantizes
+/// the row on its stack) and back.
+private struct BlockProduct {
+    var loop: BlockProductRows
+    let total, minimum: Int
+
+    func run() { Parallel.forRanges(total, granularity: rowGranularity, minimum: minimum, loop) }
+}
+
+/// A range of the rows of all the weights of `blockVectorProducts`, with the input row as floats (`x`) or, when
+/// given, quantized.
+private struct BlockProductRows: RangeLoop {
+    let x: UnsafePointer<Float>
+    var quantized: UnsafeRawPointer?
+    let weights: UnsafeBufferPointer<Tensor>, outs: UnsafeBufferPointer<UnsafeMutablePointer<Float>>
+    let inputs: Int
+
+    func callAsFunction(_ rows: Range<Int>) {
+        let blocks = Int32(inputs / 32)
+        var start = 0
+        for (weight, out) in zip(weights, outs) {
+            let count = weight.shape[0]
+            let first = max(rows.lowerBound - start, 0), end = min(rows.upperBound - start, count)
+            start += count
+            guard first < end else { continue }
+            let type = weight.dtype.blockKernelType, rowBytes = weight.dtype.byteCount(elements: inputs)
+            if let quantized {
+                zoo_q8_matvec(type, weight.rawPointer, rowBytes, blocks, quantized, out, Int32(first), Int32(end))
+            } else {
+                zoo_block_matvec(type, weight.rawPointer, rowBytes, blocks, x, out, Int32(first), Int32(end))
             }
         }
-    }
-    guard int8 else { return run(nil) }
-    withUnsafeTemporaryAllocation(byteCount: zoo_q8_activation_bytes(blocks), alignment: 64) { buffer in
-        zoo_q8_quantize(x, blocks, buffer.baseAddress!)
-        run(UnsafeRawPointer(buffer.baseAddress!))
     }
 }
 

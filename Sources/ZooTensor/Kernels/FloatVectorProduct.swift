@@ -9,10 +9,17 @@ private let elementsPerPart = 16_384
 /// 16-bit weight is never expanded in memory), with the rows split across the cores.
 func floatVectorProduct(_ x: UnsafePointer<Float>, _ weight: Tensor, _ out: UnsafeMutablePointer<Float>) {
     let outputs = weight.shape[0], inputs = weight.shape[1]
-    let w = weight.rawPointer
-    Parallel.forRanges(outputs, granularity: 4, minimum: max(4, elementsPerPart / max(inputs, 1))) { rows in
+    let loop = FloatVectorRows(x: x, w: weight.rawPointer, dtype: weight.dtype, inputs: inputs, out: out)
+    Parallel.forRanges(outputs, granularity: 4, minimum: max(4, elementsPerPart / max(inputs, 1)), loop)
+}
+
+/// A range of the weight rows of `floatVectorProduct`.
+private struct FloatVectorRows: RangeLoop {
+    let x: UnsafePointer<Float>, w: UnsafeRawPointer, dtype: DType, inputs: Int, out: UnsafeMutablePointer<Float>
+
+    func callAsFunction(_ rows: Range<Int>) {
         let first = rows.lowerBound, count = rows.count
-        switch weight.dtype {
+        switch dtype {
         case .float32:
             zoo_matvec_f32(w.assumingMemoryBound(to: Float.self) + first * inputs, inputs, x, inputs, out + first, count)
         case .float16:
@@ -21,7 +28,7 @@ func floatVectorProduct(_ x: UnsafePointer<Float>, _ weight: Tensor, _ out: Unsa
             zoo_matvec_bf16(w.assumingMemoryBound(to: UInt16.self) + first * inputs, inputs, x, inputs, out + first,
                             count)
         case .q8_0, .q4_0, .q4_1:
-            preconditionFailure("floatVectorProduct: \(weight.dtype) is a block type")
+            preconditionFailure("floatVectorProduct: \(dtype) is a block type")
         }
     }
 }

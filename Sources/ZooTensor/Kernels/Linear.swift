@@ -9,14 +9,31 @@ import Dispatch
 /// for a float32 weight; any other weight is never expanded whole but decoded a few rows at a time into the
 /// second-level cache and multiplied there with every row (`decodedBatchProduct`).
 public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
+    let result = Tensor(uninitialized: [x.shape[0], weight.shape[0]])
+    linear(x, weight: weight, bias: bias, into: result)
+    return result
+}
+
+/// `linear(x, weight:, bias:)` written into `out` ([n, out]), which a forward pass keeps from one step to the next
+/// so that decode allocates nothing.
+public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, into result: Tensor) {
     precondition(x.shape.count == 2 && weight.shape.count == 2 && x.shape[1] == weight.shape[1],
                  "linear: input \(x.shape) does not fit weight \(weight.shape)")
     let rows = x.shape[0], inputs = x.shape[1], outputs = weight.shape[0]
-    let result = linearOutput(rows: rows, outputs: outputs, bias: bias)
+    fillWithBias(result, rows: rows, outputs: outputs, bias: bias)
     let out = result.mutableData
     let blockType = weight.dtype.isQuantized
     if rows == 1 {
-        if blockType { blockVectorProduct(x.data, weight, out) } else { floatVectorProduct(x.data, weight, out) }
+        if blockType {
+            withUnsafePointer(to: weight) { weight in
+                withUnsafePointer(to: out) { out in
+                    blockVectorProducts(x.data, UnsafeBufferPointer(start: weight, count: 1),
+                                        UnsafeBufferPointer(start: out, count: 1))
+                }
+            }
+        } else {
+            floatVectorProduct(x.data, weight, out)
+        }
     } else if rows <= smallBatchRows && !blockType {
         floatBatchProduct(x.data, rows: rows, weight, out)
     } else if weight.dtype == .float32 {
@@ -24,16 +41,15 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
     } else {
         decodedBatchProduct(x.data, rows: rows, weight, out)
     }
-    return result
 }
 
-/// The output of a linear layer before its products are added: the bias in every row, or zeros.
-func linearOutput(rows: Int, outputs: Int, bias: Tensor?) -> Tensor {
-    guard let bias else { return Tensor(zeros: [rows, outputs]) }
+/// Sets `out` ([rows, outputs]) to what a linear layer's products are added to: the bias in every row, or zeros.
+func fillWithBias(_ out: Tensor, rows: Int, outputs: Int, bias: Tensor?) {
+    precondition(out.shape == [rows, outputs], "linear: output \(out.shape) is not [\(rows), \(outputs)]")
+    let target = out.mutableData
+    guard let bias else { return target.update(repeating: 0, count: rows * outputs) }
     precondition(bias.shape == [outputs], "linear: bias \(bias.shape) does not fit \(outputs) outputs")
-    let result = Tensor(uninitialized: [rows, outputs])
-    for r in 0..<rows { (result.mutableData + r * outputs).update(from: bias.data, count: outputs) }
-    return result
+    for r in 0..<rows { (target + r * outputs).update(from: bias.data, count: outputs) }
 }
 
 /// Output columns per BLAS call of `floatProduct`, at least: a part repacks the input rows, so parts stay few (a

@@ -16,26 +16,33 @@ public struct RotaryEmbedding: Sendable {
         }
     }
 
-    /// The cosines and sines of the angles of positions `firstPosition ..< firstPosition + rows`: computed once per
-    /// forward pass and applied to every layer's queries and keys (computing them for each was 3,840 sines and
-    /// cosines per SmolLM2 token).
+    /// The cosines and sines of the angles of `rows` consecutive positions: computed once per forward pass and
+    /// applied to every layer's queries and keys (computing them for each was 3,840 sines and cosines per SmolLM2
+    /// token).
     public struct Angles: Sendable {
         let rows: Int
-        let cosines: [Float], sines: [Float]  // [rows, headDimension / 2]
+        var cosines: [Float], sines: [Float]  // [rows, headDimension / 2]
     }
 
+    /// The angles of positions `firstPosition ..< firstPosition + rows`.
     public func angles(rows: Int, firstPosition: Int) -> Angles {
+        var angles = Angles(rows: rows, cosines: [Float](repeating: 0, count: rows * headDimension / 2),
+                            sines: [Float](repeating: 0, count: rows * headDimension / 2))
+        update(&angles, firstPosition: firstPosition)
+        return angles
+    }
+
+    /// Sets `angles` to those of positions `firstPosition ..< firstPosition + angles.rows`, in its own memory.
+    public func update(_ angles: inout Angles, firstPosition: Int) {
         let half = headDimension / 2
-        var cosines = [Float](repeating: 0, count: rows * half), sines = cosines
-        for r in 0..<rows {
+        for r in 0..<angles.rows {
             let position = Float(firstPosition + r)
             for i in 0..<half {
                 let angle = position * inverseFrequencies[i]
-                cosines[r * half + i] = cosf(angle)
-                sines[r * half + i] = sinf(angle)
+                angles.cosines[r * half + i] = cosf(angle)
+                angles.sines[r * half + i] = sinf(angle)
             }
         }
-        return Angles(rows: rows, cosines: cosines, sines: sines)
     }
 
     /// Rotates, in place, `angles.rows` rows of `heads` heads each, by the angles of their positions. Rows are
