@@ -49,10 +49,12 @@ let package = Package(
         .target(name: "ZooFuzzing", dependencies: ["Zoo"]),
         .executableTarget(name: "zoo-fuzz", dependencies: ["ZooFuzzing"]),
 
+        // Counts the heap allocations of a thread, for the tests that check that decode allocates nothing.
+        .target(name: "AllocationCounter", path: "Tests/AllocationCounter"),
         .testTarget(name: "ZooTensorTests", dependencies: ["ZooTensor", "COpenBLAS", "CZooFloat", "CZooKernels"]),
         .testTarget(name: "ZooFormatsTests", dependencies: ["ZooFormats"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ZooTokenizersTests", dependencies: ["ZooTokenizers"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ZooTests", dependencies: ["Zoo"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ZooTests", dependencies: ["Zoo", "AllocationCounter"], resources: [.copy("Fixtures")]),
         // Runs the built `zoo` executable as a user would.
         .testTarget(name: "ZooCLITests", dependencies: ["zoo", "Zoo"]),
         .testTarget(name: "ZooFuzzTests", dependencies: ["ZooFuzzing"], resources: [.copy("Fixtures")]),

@@ -128,6 +128,26 @@ final class GPT2Model: AttentionRecordingDecoder {
         let norm2Weight, norm2Bias, upWeight, upBias, downWeight, downBias: Tensor
     }
 
+    /// The tensors of a forward pass over `rows` positions.
+    final class Buffers: ForwardBuffers {
+        let rows: Int
+        let x, h: Tensor  // [rows, width]: the residual stream, and each normalised input to it
+        let queryKeyValue: Tensor  // [rows, 3 · width]
+        let attended: Tensor  // [rows, width]
+        let projected: Tensor  // [rows, width]: a sublayer's output before it joins the residual stream
+        let up: Tensor  // [rows, inner width]
+        var logits: ReturnedTensor  // [1, vocabulary]
+
+        init(rows: Int, architecture a: GPT2) {
+            func tensor(_ width: Int) -> Tensor { Tensor(zeros: [rows, width]) }
+            self.rows = rows
+            (x, h, attended, projected) = (tensor(a.width), tensor(a.width), tensor(a.width), tensor(a.width))
+            queryKeyValue = tensor(3 * a.width)
+            up = tensor(a.innerWidth)
+            logits = ReturnedTensor(shape: [1, a.config.vocab_size])
+        }
+    }
+
     let architecture: GPT2
     let tokenEmbedding, positionEmbedding, finalNormWeight, finalNormBias, outputHead: Tensor
     let blocks: [Block]
@@ -169,32 +189,39 @@ final class GPT2Model: AttentionRecordingDecoder {
 
     /// With a recorder (and an empty cache), also records each layer's attention maps.
     func forward(_ tokens: [Int], cache: KVCache, allPositions: Bool, recorder: AttentionRecorder?) -> Tensor {
-        let start = cache.length
+        let start = cache.length, rows = tokens.count
         let width = architecture.width, heads = architecture.config.n_head, headDim = width / heads
-        let x = embeddingLookup(tokenEmbedding, ids: tokens)
-        addInPlace(x, embeddingLookup(positionEmbedding, ids: Array(start..<(start + tokens.count))))
+        let b = cache.buffers(rows: rows) { Buffers(rows: rows, architecture: architecture) }
+        embeddingLookup(tokenEmbedding, ids: tokens, into: b.x)
+        embeddingLookup(positionEmbedding, ids: start..<(start + rows), into: b.h)
+        addInPlace(b.x, b.h)
 
         for (i, block) in blocks.enumerated() {
-            let h = layerNorm(x, weight: block.norm1Weight, bias: block.norm1Bias, epsilon: epsilon)
-            let qkv = linear(h, weight: block.qkvWeight, bias: block.qkvBias)
+            layerNorm(b.x, weight: block.norm1Weight, bias: block.norm1Bias, epsilon: epsilon, into: b.h)
+            linear(b.h, weight: block.qkvWeight, bias: block.qkvBias, into: b.queryKeyValue)
             var scale: Float = architecture.config.scale_attn_weights ?? true ? 1 / Float(headDim).squareRoot() : 1
             if architecture.config.scale_attn_by_inverse_layer_idx ?? false { scale /= Float(i + 1) }
-            let attended = causalSelfAttention(
-                q: qkv.data, k: qkv.data + width, v: qkv.data + 2 * width, stride: 3 * width, rows: tokens.count,
-                heads: heads, headDim: headDim, cache: cache, layer: i, scale: scale)
-            recorder?.record(layer: i, q: qkv.data, queryStride: 3 * width, k: qkv.data + width, keyStride: 3 * width,
+            let qkv = b.queryKeyValue.data
+            causalSelfAttention(q: qkv, k: qkv + width, v: qkv + 2 * width, stride: 3 * width, rows: rows,
+                                heads: heads, headDim: headDim, cache: cache, layer: i, scale: scale, into: b.attended)
+            recorder?.record(layer: i, q: qkv, queryStride: 3 * width, k: qkv + width, keyStride: 3 * width,
                              headDim: headDim, scale: scale, mask: .causal(firstPosition: 0))
-            addInPlace(x, linear(attended, weight: block.outWeight, bias: block.outBias))
+            linear(b.attended, weight: block.outWeight, bias: block.outBias, into: b.projected)
+            addInPlace(b.x, b.projected)
 
-            let h2 = layerNorm(x, weight: block.norm2Weight, bias: block.norm2Bias, epsilon: epsilon)
-            let up = linear(h2, weight: block.upWeight, bias: block.upBias)
-            architecture.activation.apply(up)
-            addInPlace(x, linear(up, weight: block.downWeight, bias: block.downBias))
+            layerNorm(b.x, weight: block.norm2Weight, bias: block.norm2Bias, epsilon: epsilon, into: b.h)
+            linear(b.h, weight: block.upWeight, bias: block.upBias, into: b.up)
+            architecture.activation.apply(b.up)
+            linear(b.up, weight: block.downWeight, bias: block.downBias, into: b.projected)
+            addInPlace(b.x, b.projected)
         }
-        cache.length += tokens.count
+        cache.length += rows
 
-        let last = allPositions ? x : x.row(tokens.count - 1).reshaped([1, width])
-        let normed = layerNorm(last, weight: finalNormWeight, bias: finalNormBias, epsilon: epsilon)
-        return linear(normed, weight: outputHead)
+        layerNorm(b.x, weight: finalNormWeight, bias: finalNormBias, epsilon: epsilon, into: b.h)
+        if allPositions && rows > 1 { return linear(b.h, weight: outputHead) }
+        let last = rows == 1 ? b.h : b.h.row(rows - 1).reshaped([1, width])
+        let logits = b.logits.next()
+        linear(last, weight: outputHead, into: logits)
+        return logits
     }
 }

@@ -172,8 +172,36 @@ public struct Llama: Architecture {
 /// A Llama ready to run: norms and biases in float32, matrices in float32 or in their quantized blocks.
 final class LlamaModel: AttentionRecordingDecoder {
     struct Block {
-        let norm1, query, key, value, output, norm2, gate, up, down: Tensor
-        let queryBias, keyBias, valueBias, outputBias, gateBias, upBias, downBias: Tensor?
+        let norm1, output, norm2, down: Tensor
+        let outputBias, downBias: Tensor?
+        /// The projections that read the same input, run as one: query, key and value; gate and up.
+        let queryKeyValue, gateUp: [Tensor]
+        let queryKeyValueBiases, gateUpBiases: [Tensor?]
+    }
+
+    /// The tensors of a forward pass over `rows` positions.
+    final class Buffers: ForwardBuffers {
+        let rows: Int
+        let x, h: Tensor  // [rows, width]: the residual stream, and each normalised input to it
+        let queryKeyValue: [Tensor]  // [rows, heads · headDim], then twice [rows, keyValueHeads · headDim]
+        let attended: Tensor  // [rows, heads · headDim]
+        let projected: Tensor  // [rows, width]: a sublayer's output before it joins the residual stream
+        let gateUp: [Tensor]  // twice [rows, intermediate]
+        var angles: RotaryEmbedding.Angles
+        var logits: ReturnedTensor  // [1, vocabulary]
+
+        init(rows: Int, model: LlamaModel) {
+            let a = model.architecture
+            func tensor(_ width: Int) -> Tensor { Tensor(zeros: [rows, width]) }
+            self.rows = rows
+            (x, h, projected) = (tensor(a.width), tensor(a.width), tensor(a.width))
+            queryKeyValue = [tensor(a.heads * a.headDim), tensor(a.keyValueHeads * a.headDim),
+                             tensor(a.keyValueHeads * a.headDim)]
+            attended = tensor(a.heads * a.headDim)
+            gateUp = [tensor(a.innerWidth), tensor(a.innerWidth)]
+            angles = model.rotary.angles(rows: rows, firstPosition: 0)
+            logits = ReturnedTensor(shape: [1, a.config.vocab_size])
+        }
     }
 
     let architecture: Llama
@@ -200,16 +228,14 @@ final class LlamaModel: AttentionRecordingDecoder {
         blocks = try (0..<architecture.config.num_hidden_layers).map { i in
             let p = "blocks.\(i)."
             return Block(
-                norm1: try load(p + "norm1.weight"), query: try matrix(p + "attn.q.weight"),
-                key: try matrix(p + "attn.k.weight"), value: try matrix(p + "attn.v.weight"),
-                output: try matrix(p + "attn.out.weight"), norm2: try load(p + "norm2.weight"),
-                gate: try matrix(p + "mlp.gate.weight"), up: try matrix(p + "mlp.up.weight"),
-                down: try matrix(p + "mlp.down.weight"),
-                queryBias: try bias(p + "attn.q.bias", attentionBias), keyBias: try bias(p + "attn.k.bias", attentionBias),
-                valueBias: try bias(p + "attn.v.bias", attentionBias),
+                norm1: try load(p + "norm1.weight"), output: try matrix(p + "attn.out.weight"),
+                norm2: try load(p + "norm2.weight"), down: try matrix(p + "mlp.down.weight"),
                 outputBias: try bias(p + "attn.out.bias", attentionBias),
-                gateBias: try bias(p + "mlp.gate.bias", mlpBias), upBias: try bias(p + "mlp.up.bias", mlpBias),
-                downBias: try bias(p + "mlp.down.bias", mlpBias))
+                downBias: try bias(p + "mlp.down.bias", mlpBias),
+                queryKeyValue: try ["q", "k", "v"].map { try matrix(p + "attn.\($0).weight") },
+                gateUp: try ["gate", "up"].map { try matrix(p + "mlp.\($0).weight") },
+                queryKeyValueBiases: try ["q", "k", "v"].map { try bias(p + "attn.\($0).bias", attentionBias) },
+                gateUpBiases: try ["gate", "up"].map { try bias(p + "mlp.\($0).bias", mlpBias) })
         }
         rotary = RotaryEmbedding(headDimension: architecture.headDim, base: architecture.ropeBase)
     }
@@ -225,38 +251,45 @@ final class LlamaModel: AttentionRecordingDecoder {
 
     /// With a recorder (and an empty cache), also records each layer's attention maps.
     func forward(_ tokens: [Int], cache: KVCache, allPositions: Bool, recorder: AttentionRecorder?) -> Tensor {
-        let start = cache.length
+        let start = cache.length, rows = tokens.count
         let a = architecture
-        let x = embeddingLookup(tokenEmbedding, ids: tokens)
+        let b = cache.buffers(rows: rows) { Buffers(rows: rows, model: self) }
         let scale = 1 / Float(a.headDim).squareRoot()
-        let angles = rotary.angles(rows: tokens.count, firstPosition: start)
+        let queryWidth = a.heads * a.headDim, keyValueWidth = a.keyValueHeads * a.headDim
+        embeddingLookup(tokenEmbedding, ids: tokens, into: b.x)
+        rotary.update(&b.angles, firstPosition: start)
 
         for (i, block) in blocks.enumerated() {
-            let h = rmsNorm(x, weight: block.norm1, epsilon: a.epsilon)
-            let qkv = linear(h, weights: [block.query, block.key, block.value],
-                             biases: [block.queryBias, block.keyBias, block.valueBias])
-            let q = qkv[0], k = qkv[1], v = qkv[2]
-            rotary.apply(angles, to: q.mutableData, stride: a.heads * a.headDim, heads: a.heads)
-            rotary.apply(angles, to: k.mutableData, stride: a.keyValueHeads * a.headDim, heads: a.keyValueHeads)
-            let attended = groupedQueryAttention(
-                q: q.data, queryStride: a.heads * a.headDim, k: k.data, v: v.data,
-                keyValueStride: a.keyValueHeads * a.headDim, rows: tokens.count, heads: a.heads,
-                keyValueHeads: a.keyValueHeads, headDim: a.headDim, cache: cache, layer: i, scale: scale)
-            recorder?.record(layer: i, q: q.data, queryStride: a.heads * a.headDim, k: k.data,
-                             keyStride: a.keyValueHeads * a.headDim, keyValueHeads: a.keyValueHeads, headDim: a.headDim,
-                             scale: scale, mask: .causal(firstPosition: 0))
-            addInPlace(x, linear(attended, weight: block.output, bias: block.outputBias))
+            rmsNorm(b.x, weight: block.norm1, epsilon: a.epsilon, into: b.h)
+            linear(b.h, weights: block.queryKeyValue, biases: block.queryKeyValueBiases, into: b.queryKeyValue)
+            let q = b.queryKeyValue[0].mutableData, k = b.queryKeyValue[1].mutableData
+            let v = b.queryKeyValue[2].data
+            rotary.apply(b.angles, to: q, stride: queryWidth, heads: a.heads)
+            rotary.apply(b.angles, to: k, stride: keyValueWidth, heads: a.keyValueHeads)
+            groupedQueryAttention(
+                q: q, queryStride: queryWidth, k: k, v: v, keyValueStride: keyValueWidth, rows: rows, heads: a.heads,
+                keyValueHeads: a.keyValueHeads, headDim: a.headDim, cache: cache, layer: i, scale: scale,
+                into: b.attended)
+            recorder?.record(layer: i, q: q, queryStride: queryWidth, k: k, keyStride: keyValueWidth,
+                             keyValueHeads: a.keyValueHeads, headDim: a.headDim, scale: scale,
+                             mask: .causal(firstPosition: 0))
+            linear(b.attended, weight: block.output, bias: block.outputBias, into: b.projected)
+            addInPlace(b.x, b.projected)
 
-            let h2 = rmsNorm(x, weight: block.norm2, epsilon: a.epsilon)
-            let gateUp = linear(h2, weights: [block.gate, block.up], biases: [block.gateBias, block.upBias])
-            let gate = gateUp[0], up = gateUp[1]
-            a.activation.apply(gate)
-            multiplyInPlace(gate, up)
-            addInPlace(x, linear(gate, weight: block.down, bias: block.downBias))
+            rmsNorm(b.x, weight: block.norm2, epsilon: a.epsilon, into: b.h)
+            linear(b.h, weights: block.gateUp, biases: block.gateUpBiases, into: b.gateUp)
+            a.activation.apply(b.gateUp[0])
+            multiplyInPlace(b.gateUp[0], b.gateUp[1])
+            linear(b.gateUp[0], weight: block.down, bias: block.downBias, into: b.projected)
+            addInPlace(b.x, b.projected)
         }
-        cache.length += tokens.count
+        cache.length += rows
 
-        let last = allPositions ? x : x.row(tokens.count - 1).reshaped([1, a.width])
-        return linear(rmsNorm(last, weight: finalNorm, epsilon: a.epsilon), weight: outputHead)
+        rmsNorm(b.x, weight: finalNorm, epsilon: a.epsilon, into: b.h)
+        if allPositions && rows > 1 { return linear(b.h, weight: outputHead) }
+        let last = rows == 1 ? b.h : b.h.row(rows - 1).reshaped([1, a.width])
+        let logits = b.logits.next()
+        linear(last, weight: outputHead, into: logits)
+        return logits
     }
 }

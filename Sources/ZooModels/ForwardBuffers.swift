@@ -1,0 +1,40 @@
+import ZooTensor
+
+/// The intermediate tensors of a decoder's forward pass over a number of positions. A model keeps them in the
+/// cache (`KVCache.scratch`) and writes into them (the kernels' `into:` forms), so that each decode step after the
+/// first reuses the memory of the step before and allocates nothing.
+protocol ForwardBuffers: AnyObject {
+    var rows: Int { get }
+}
+
+extension KVCache {
+    /// The buffers of the last pass when it covered as many positions, else new ones from `make`.
+    func buffers<Buffers: ForwardBuffers>(rows: Int, _ make: () -> Buffers) -> Buffers {
+        if let kept = scratch as? Buffers, kept.rows == rows { return kept }
+        let made = make()
+        scratch = made
+        return made
+    }
+}
+
+/// A tensor a forward pass returns again and again (the logits of a decode step), in memory it reuses: of the two
+/// buffers it keeps, one the caller no longer holds. A caller that keeps the last result while it asks for the next
+/// (`logits = model.forward(...)`) still allocates nothing; one that keeps more gets new memory.
+struct ReturnedTensor {
+    let shape: [Int]
+    private var buffers: [Storage]
+
+    init(shape: [Int]) {
+        self.shape = shape
+        let bytes = shape.reduce(1, *) * MemoryLayout<Float>.size
+        buffers = [Storage(byteCount: bytes, zeroed: false), Storage(byteCount: bytes, zeroed: false)]
+    }
+
+    mutating func next() -> Tensor {
+        for i in buffers.indices where isKnownUniquelyReferenced(&buffers[i]) {
+            return Tensor(shape: shape, dtype: .float32, storage: buffers[i])
+        }
+        buffers[0] = Storage(byteCount: buffers[0].byteCount, zeroed: false)
+        return Tensor(shape: shape, dtype: .float32, storage: buffers[0])
+    }
+}

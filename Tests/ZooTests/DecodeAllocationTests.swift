@@ -1,0 +1,68 @@
+import AllocationCounter
+import Foundation
+import Testing
+import ZooModels
+import ZooTensor
+@testable import Zoo
+
+/// The heap allocations `body` makes on the calling thread.
+func allocations(_ body: () -> Void) -> Int {
+    allocation_counter_set(true)
+    body()
+    let count = allocation_counter_count()
+    allocation_counter_set(false)
+    return count
+}
+
+/// A decode step allocates nothing. After the first step over a cache, each step writes into the tensors the step
+/// before used, returns its logits in one of two buffers the model keeps, and lends the bodies of its parallel loops
+/// to the pool's threads from its stack. (Counted on the calling thread; the pool's threads run C kernels.)
+@Suite struct DecodeAllocationTests {
+    @Test func theCounterSeesAnAllocation() {
+        #expect(allocations { _ = Tensor(zeros: [64]) } >= 1)
+    }
+
+    @Test(arguments: [("tiny-gpt2", nil), ("tiny-gpt2", .q8_0), ("tiny-gpt2-untied-f16", nil), ("tiny-llama", nil),
+                      ("tiny-llama", .q4_1), ("tiny-llama-tied-bf16", nil)] as [(String, DType?)])
+    func decodeStepsAllocateNothing(model name: String, dtype: DType?) throws {
+        let (loaded, folder) = try convertedFixture(name, dtype: dtype)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let model = try #require(loaded.model as? any CausalLanguageModel)
+        let cache = model.makeCache(capacity: 16)
+        let steps = (0..<8).map { [($0 * 37 + 5) % model.vocabularySize] }
+        var logits = model.forward([3, 1, 4], cache: cache, allPositions: false)
+        logits = model.forward(steps[0], cache: cache, allPositions: false)
+        let count = allocations {
+            for step in steps.dropFirst() { logits = model.forward(step, cache: cache, allPositions: false) }
+        }
+        #expect(count == 0)
+        #expect(logits.shape == [1, model.vocabularySize])
+    }
+
+    /// Products and attention large enough to be split across the pool's threads; block weights with float and with
+    /// int8 activations (whose quantized row, 1,280 bytes here, is past the size Swift keeps on the stack).
+    @Test(arguments: [(DType.float32, false), (.float16, false), (.q8_0, false), (.q4_1, false), (.q8_0, true),
+                      (.q4_1, true)])
+    func parallelDecodeKernelsAllocateNothing(weightType: DType, int8Activations: Bool) {
+        let inputs = 1024, outputs = 1024
+        let x = Tensor(shape: [1, inputs], values: (0..<inputs).map { Float($0 % 7) / 7 })
+        var weight = Tensor(shape: [outputs, inputs], values: (0..<outputs * inputs).map { Float($0 % 13) / 13 - 0.5 })
+            .converted(to: weightType)
+        weight.int8Activations = int8Activations
+        let out = Tensor(zeros: [1, outputs])
+        linear(x, weight: weight, into: out)
+        #expect(allocations { linear(x, weight: weight, into: out) } == 0)
+
+        let heads = 4, headDim = 64, length = 300
+        let cache = KVCache(layers: 1, capacity: length + 1, width: heads * headDim)
+        cache.length = length
+        let qkv = Tensor(zeros: [1, 3 * heads * headDim]), attended = Tensor(zeros: [1, heads * headDim])
+        let q = qkv.data, width = heads * headDim
+        let step = {
+            causalSelfAttention(q: q, k: q + width, v: q + 2 * width, stride: 3 * width, rows: 1, heads: heads,
+                                headDim: headDim, cache: cache, layer: 0, scale: 0.125, into: attended)
+        }
+        step()  // the first step over the cache makes room for its scores
+        #expect(allocations(step) == 0)
+    }
+}
