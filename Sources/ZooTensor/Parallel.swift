@@ -138,7 +138,7 @@ struct GuidedSplit {
 
 /// The threads behind `Parallel`. A job is published as a ticket, its generation number in the high 32 bits and its
 /// next unclaimed part in the low ones; a thread claims a part by advancing the ticket with compare-and-swap, which
-/// fails once the generation has moved on, so a worker that wakes late can never run a finished job's closure. The
+/// fails once the generation has moved on, so a worker that wakes late can never run a finished job's part. The
 /// caller returns when every part has run; it never waits for an idle worker, only for parts already claimed.
 final class ThreadPool: @unchecked Sendable {  // `parts` and `job` are published through `ticket`
     static let shared = ThreadPool(threads: ThreadPool.configuredThreads())
