@@ -14,9 +14,10 @@ func allocations(_ body: () -> Void) -> Int {
     return count
 }
 
-/// A decode step allocates nothing. After the first step over a cache, each step writes into the tensors the step
-/// before used, returns its logits in one of two buffers the model keeps, and lends the bodies of its parallel loops
-/// to the pool's threads from its stack. (Counted on the calling thread; the pool's threads run C kernels.)
+/// A decode step allocates nothing, in decoder-only and encoder-decoder models. After the first step over a cache,
+/// each step writes into the tensors the step before used, returns its logits in one of two buffers the model keeps,
+/// and lends the bodies of its parallel loops to the pool's threads from its stack. (Counted on the calling thread;
+/// the pool's threads run C kernels.)
 @Suite struct DecodeAllocationTests {
     @Test func theCounterSeesAnAllocation() {
         #expect(allocations { _ = Tensor(zeros: [64]) } >= 1)
@@ -34,6 +35,22 @@ func allocations(_ body: () -> Void) -> Int {
         logits = model.forward(steps[0], cache: cache, allPositions: false)
         let count = allocations {
             for step in steps.dropFirst() { logits = model.forward(step, cache: cache, allPositions: false) }
+        }
+        #expect(count == 0)
+        #expect(logits.shape == [1, model.vocabularySize])
+    }
+
+    @Test(arguments: ["tiny-t5", "tiny-t5-v1_1", "tiny-bart", "tiny-bart-untied"])
+    func sequenceToSequenceDecodeStepsAllocateNothing(model name: String) throws {
+        let (loaded, folder) = try convertedFixture(name)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let model = try #require(loaded.model as? any SequenceToSequenceModel)
+        let state = model.makeDecoderState(for: model.encode([5, 9, 2, 7, 1]), capacity: 16)
+        let steps = (0..<8).map { [($0 * 37 + 5) % model.vocabularySize] }
+        var logits = model.decode([0], state: state, allPositions: false)
+        logits = model.decode(steps[0], state: state, allPositions: false)
+        let count = allocations {
+            for step in steps.dropFirst() { logits = model.decode(step, state: state, allPositions: false) }
         }
         #expect(count == 0)
         #expect(logits.shape == [1, model.vocabularySize])

@@ -70,8 +70,9 @@ void zoo_softmax(float *x, size_t n);
 void zoo_layer_norm(const float *x, const float *gamma, const float *beta, float epsilon, size_t n, float *out);
 
 /// One query of one attention head over `length` cached positions whose keys and values are rows `stride` floats
-/// apart: out[0..<dim] = softmax(scale · q·Kᵀ) · V. `scores` is scratch for `length` floats.
+/// apart: out[0..<dim] = softmax(scale · q·Kᵀ + bias) · V, with `bias` (`length` floats, T5's relative positions)
+/// or NULL. `scores` is scratch for `length` floats.
 void zoo_attend_one(const float *q, const float *keys, const float *values, size_t length, size_t stride, size_t dim,
-                    float scale, float *scores, float *out);
+                    float scale, const float *bias, float *scores, float *out);
 
 #endif

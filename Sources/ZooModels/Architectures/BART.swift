@@ -183,6 +183,8 @@ final class BARTModel: AttentionRecordingEncoderDecoder {
         }
 
         func callAsFunction(_ x: Tensor) -> Tensor { layerNorm(x, weight: weight, bias: bias, epsilon: 1e-5) }
+        /// Normalises `x` in place.
+        func normalize(_ x: Tensor) { layerNorm(x, weight: weight, bias: bias, epsilon: 1e-5, into: x) }
     }
 
     struct EncoderLayer {
@@ -257,21 +259,26 @@ final class BARTModel: AttentionRecordingEncoderDecoder {
         }
     }
 
-    /// Token embeddings (scaled when the config says so) plus the positions from `start`, layer-normalised.
-    private func embed(_ ids: [Int], start: Int, tokens: Tensor, positions: Tensor, norm: Norm) -> Tensor {
-        let x = embeddingLookup(tokens, ids: ids)
+    /// Token embeddings (scaled when the config says so) plus the positions from `start`, layer-normalised, written
+    /// into `x` ([ids.count, width]) with `positionRows` (as large) as scratch.
+    private func embed(_ ids: [Int], start: Int, tokens: Tensor, positions: Tensor, norm: Norm, into x: Tensor,
+                       positionRows: Tensor) {
+        embeddingLookup(tokens, ids: ids, into: x)
         if embeddingScale != 1 {
             let values = x.mutableData
             for i in 0..<x.count { values[i] *= embeddingScale }
         }
-        let offset = BART.positionOffset
-        addInPlace(x, embeddingLookup(positions, ids: Array((start + offset)..<(start + offset + ids.count))))
-        return norm(x)
+        let first = start + BART.positionOffset
+        embeddingLookup(positions, ids: first..<(first + ids.count), into: positionRows)
+        addInPlace(x, positionRows)
+        norm.normalize(x)
     }
 
     func encode(_ ids: [Int], recorder: AttentionRecorder?) -> EncodedInput {
         precondition(ids.count <= architecture.config.max_position_embeddings, "bart: input longer than the positions")
-        var x = embed(ids, start: 0, tokens: encoderEmbedding, positions: encoderPositions, norm: encoderNorm)
+        var x = Tensor(zeros: [ids.count, architecture.width])
+        embed(ids, start: 0, tokens: encoderEmbedding, positions: encoderPositions, norm: encoderNorm, into: x,
+              positionRows: Tensor(zeros: x.shape))
         for (i, layer) in encoderLayers.enumerated() {
             addInPlace(x, layer.attention.encoderSelfAttention(x, recorder: recorder, layer: i))
             x = layer.norm1(x)
@@ -286,23 +293,50 @@ final class BARTModel: AttentionRecordingEncoderDecoder {
                      capacity: min(capacity, architecture.config.max_position_embeddings), width: architecture.width)
     }
 
+    /// The tensors of a decoding pass over `rows` new positions.
+    final class DecoderBuffers: ForwardBuffers {
+        let rows: Int
+        let x, projected: Tensor  // [rows, width]
+        let attention: AttentionBuffers
+        let hidden: Tensor  // [rows, ffn width]
+        var logits: ReturnedTensor  // [1, vocabulary]
+
+        init(rows: Int, config: BART.Config) {
+            self.rows = rows
+            x = Tensor(zeros: [rows, config.d_model])
+            projected = Tensor(zeros: [rows, config.d_model])
+            attention = AttentionBuffers(rows: rows, width: config.d_model)
+            hidden = Tensor(zeros: [rows, config.decoder_ffn_dim])
+            logits = ReturnedTensor(shape: [1, config.vocab_size])
+        }
+    }
+
     func decode(_ tokens: [Int], state: DecoderState, allPositions: Bool,
                 recorders: (decoder: AttentionRecorder, cross: AttentionRecorder)?) -> Tensor {
-        let cache = state.cache
-        var x = embed(tokens, start: cache.length, tokens: decoderEmbedding, positions: decoderPositions, norm: decoderNorm)
+        let cache = state.cache, start = cache.length, rows = tokens.count
+        let b = cache.buffers(rows: rows) { DecoderBuffers(rows: rows, config: architecture.config) }
+        embed(tokens, start: start, tokens: decoderEmbedding, positions: decoderPositions, norm: decoderNorm,
+              into: b.x, positionRows: b.projected)
         for (i, layer) in decoderLayers.enumerated() {
-            addInPlace(x, layer.attention.selfAttention.decoderSelfAttention(x, cache: cache, layer: i,
-                                                                             recorder: recorders?.decoder))
-            x = layer.norm1(x)
-            addInPlace(x, layer.attention.crossAttention.crossAttention(
-                x, keys: state.input.crossKeys[i], values: state.input.crossValues[i], recorder: recorders?.cross,
-                layer: i))
-            x = layer.norm2(x)
-            addInPlace(x, layer.mlp(x))
-            x = layer.norm3(x)
+            layer.attention.selfAttention.decoderSelfAttention(b.x, cache: cache, layer: i,
+                                                               recorder: recorders?.decoder, buffers: b.attention,
+                                                               into: b.projected)
+            addInPlace(b.x, b.projected)
+            layer.norm1.normalize(b.x)
+            layer.attention.crossAttention.crossAttention(
+                b.x, keys: state.input.crossKeys[i], values: state.input.crossValues[i], cache: cache,
+                recorder: recorders?.cross, layer: i, buffers: b.attention, into: b.projected)
+            addInPlace(b.x, b.projected)
+            layer.norm2.normalize(b.x)
+            layer.mlp(b.x, hidden: b.hidden, upOutput: nil, into: b.projected)
+            addInPlace(b.x, b.projected)
+            layer.norm3.normalize(b.x)
         }
-        cache.length += tokens.count
-        let last = allPositions ? x : x.row(tokens.count - 1).reshaped([1, architecture.width])
-        return linear(last, weight: outputHead, bias: finalLogitsBias)
+        cache.length += rows
+        if allPositions && rows > 1 { return linear(b.x, weight: outputHead, bias: finalLogitsBias) }
+        let last = rows == 1 ? b.x : b.x.row(rows - 1).reshaped([1, architecture.width])
+        let logits = b.logits.next()
+        linear(last, weight: outputHead, bias: finalLogitsBias, into: logits)
+        return logits
     }
 }

@@ -252,30 +252,62 @@ final class T5Model: AttentionRecordingEncoderDecoder {
         DecoderState(input: input, layers: decoderLayers.count, capacity: capacity, width: architecture.inner)
     }
 
+    /// The tensors of a decoding pass over `rows` new positions.
+    final class DecoderBuffers: ForwardBuffers {
+        let rows: Int
+        let x, h, projected: Tensor  // [rows, width]
+        let attention: AttentionBuffers
+        let hidden: Tensor, upOutput: Tensor?  // [rows, d_ff]
+        let bias: Tensor  // [heads, rows, keys] for up to `capacity` keys
+        var logits: ReturnedTensor  // [1, vocabulary]
+
+        init(rows: Int, capacity: Int, model: T5Model) {
+            let a = model.architecture, config = a.config
+            func tensor(_ width: Int) -> Tensor { Tensor(zeros: [rows, width]) }
+            self.rows = rows
+            (x, h, projected) = (tensor(a.width), tensor(a.width), tensor(a.width))
+            attention = AttentionBuffers(rows: rows, width: a.inner)
+            hidden = tensor(config.d_ff)
+            upOutput = a.gated ? tensor(config.d_ff) : nil
+            bias = Tensor(zeros: [config.num_heads * rows * capacity])
+            logits = ReturnedTensor(shape: [1, config.vocab_size])
+        }
+    }
+
     func decode(_ tokens: [Int], state: DecoderState, allPositions: Bool,
                 recorders: (decoder: AttentionRecorder, cross: AttentionRecorder)?) -> Tensor {
-        let cache = state.cache, start = cache.length
-        let x = embeddingLookup(tokenEmbedding, ids: tokens)
-        let bias = decoderBias(queries: start..<(start + tokens.count), keys: start + tokens.count)
+        let cache = state.cache, start = cache.length, rows = tokens.count, width = architecture.width
+        let b = cache.buffers(rows: rows) { DecoderBuffers(rows: rows, capacity: cache.capacity, model: self) }
+        embeddingLookup(tokenEmbedding, ids: tokens, into: b.x)
+        decoderBias(queries: start..<(start + rows), keys: start + rows, into: b.bias.mutableData)
         for (i, layer) in decoderLayers.enumerated() {
             let attention = layer.attention
-            addInPlace(x, attention.selfAttention.decoderSelfAttention(
-                rmsNorm(x, weight: layer.norm1, epsilon: epsilon), cache: cache, layer: i, bias: bias,
-                recorder: recorders?.decoder))
-            addInPlace(x, attention.crossAttention.crossAttention(
-                rmsNorm(x, weight: layer.norm2, epsilon: epsilon), keys: state.input.crossKeys[i],
-                values: state.input.crossValues[i], recorder: recorders?.cross, layer: i))
-            addInPlace(x, layer.mlp(rmsNorm(x, weight: layer.norm3, epsilon: epsilon)))
+            rmsNorm(b.x, weight: layer.norm1, epsilon: epsilon, into: b.h)
+            attention.selfAttention.decoderSelfAttention(b.h, cache: cache, layer: i, bias: b.bias.data,
+                                                         recorder: recorders?.decoder, buffers: b.attention,
+                                                         into: b.projected)
+            addInPlace(b.x, b.projected)
+            rmsNorm(b.x, weight: layer.norm2, epsilon: epsilon, into: b.h)
+            attention.crossAttention.crossAttention(b.h, keys: state.input.crossKeys[i],
+                                                    values: state.input.crossValues[i], cache: cache,
+                                                    recorder: recorders?.cross, layer: i, buffers: b.attention,
+                                                    into: b.projected)
+            addInPlace(b.x, b.projected)
+            rmsNorm(b.x, weight: layer.norm3, epsilon: epsilon, into: b.h)
+            layer.mlp(b.h, hidden: b.hidden, upOutput: b.upOutput, into: b.projected)
+            addInPlace(b.x, b.projected)
         }
-        cache.length += tokens.count
-        let width = architecture.width
-        let last = allPositions ? x : x.row(tokens.count - 1).reshaped([1, width])
-        let normed = rmsNorm(last, weight: decoderFinalNorm, epsilon: epsilon)
+        cache.length += rows
+        rmsNorm(b.x, weight: decoderFinalNorm, epsilon: epsilon, into: b.h)
         if architecture.rescalesOutput {
-            let scale = 1 / Float(width).squareRoot(), values = normed.mutableData
-            for i in 0..<normed.count { values[i] *= scale }
+            let scale = 1 / Float(width).squareRoot(), values = b.h.mutableData
+            for i in 0..<b.h.count { values[i] *= scale }
         }
-        return linear(normed, weight: outputHead)
+        if allPositions && rows > 1 { return linear(b.h, weight: outputHead) }
+        let last = rows == 1 ? b.h : b.h.row(rows - 1).reshaped([1, width])
+        let logits = b.logits.next()
+        linear(last, weight: outputHead, into: logits)
+        return logits
     }
 }
 
@@ -310,15 +342,19 @@ struct RelativePositionBias {
 
     /// The bias of the queries at `queries` over the keys at 0 ..< `keys`: [heads, queries.count, keys].
     func callAsFunction(queries: Range<Int>, keys: Int) -> Tensor {
-        let n = queries.count
-        let bias = Tensor(zeros: [heads, n, keys])
-        let out = bias.mutableData, values = table.data
+        let bias = Tensor(zeros: [heads, queries.count, keys])
+        self(queries: queries, keys: keys, into: bias.mutableData)
+        return bias
+    }
+
+    /// The same bias written into `out`, which has room for heads × queries.count × keys values.
+    func callAsFunction(queries: Range<Int>, keys: Int, into out: UnsafeMutablePointer<Float>) {
+        let n = queries.count, values = table.data
         for (r, i) in queries.enumerated() {
             for j in 0..<keys {
                 let row = values + bucket(j - i) * heads
                 for h in 0..<heads { out[(h * n + r) * keys + j] = row[h] }
             }
         }
-        return bias
     }
 }

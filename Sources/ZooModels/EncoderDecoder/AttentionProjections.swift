@@ -60,24 +60,30 @@ struct AttentionProjections {
     }
 
     /// Causal self-attention of the new rows `x` at the positions after those in `cache`, whose keys and values
-    /// they join (layer `layer`; the caller advances `cache.length` after every layer has run). `bias`: [heads, n,
-    /// cache.length + n].
-    func decoderSelfAttention(_ x: Tensor, cache: KVCache, layer: Int, bias: Tensor? = nil,
-                              recorder: AttentionRecorder? = nil) -> Tensor {
+    /// they join (layer `layer`; the caller advances `cache.length` after every layer has run), written into `out`.
+    /// `bias`: [heads, n, cache.length + n]. One row (a decode step) runs the fused single-query attention.
+    func decoderSelfAttention(_ x: Tensor, cache: KVCache, layer: Int, bias: UnsafePointer<Float>? = nil,
+                              recorder: AttentionRecorder? = nil, buffers b: AttentionBuffers, into out: Tensor) {
         let n = x.shape[0], start = cache.length
         precondition(cache.width == inner && start + n <= cache.capacity, "decoder: cache too small or wrong width")
-        let q = linear(x, weight: query, bias: queryBias)
-        let k = linear(x, weight: key, bias: keyBias)
-        let v = linear(x, weight: value, bias: valueBias)
+        linear(x, weight: query, bias: queryBias, into: b.query)
+        linear(x, weight: key, bias: keyBias, into: b.key)
+        linear(x, weight: value, bias: valueBias, into: b.value)
         let keys = cache.keys[layer].mutableData, values = cache.values[layer].mutableData
-        (keys + start * inner).update(from: k.data, count: n * inner)
-        (values + start * inner).update(from: v.data, count: n * inner)
-        let attended = biasedAttention(q: q.data, queryStride: inner, k: keys, v: values, keyValueStride: inner,
-                                       rows: n, keyRows: start + n, heads: heads, headDim: headDim, scale: scale,
-                                       bias: bias?.data, causalOffset: start)
-        recorder?.record(layer: layer, q: q.data, queryStride: inner, k: keys, keyStride: inner, headDim: headDim,
-                         scale: scale, mask: .causal(firstPosition: start), bias: bias?.data)
-        return linear(attended, weight: output, bias: outputBias)
+        (keys + start * inner).update(from: b.key.data, count: n * inner)
+        (values + start * inner).update(from: b.value.data, count: n * inner)
+        if n == 1 {
+            singleQueryAttention(q: b.query.data, keys: keys, values: values, length: start + 1, keyValueWidth: inner,
+                                 heads: heads, headDim: headDim, scale: scale, bias: bias,
+                                 scores: cache.scores(count: heads * cache.capacity), into: b.attended.mutableData)
+        } else {
+            biasedAttention(q: b.query.data, queryStride: inner, k: keys, v: values, keyValueStride: inner, rows: n,
+                            keyRows: start + n, heads: heads, headDim: headDim, scale: scale, bias: bias,
+                            causalOffset: start, into: b.attended)
+        }
+        recorder?.record(layer: layer, q: b.query.data, queryStride: inner, k: keys, keyStride: inner,
+                         headDim: headDim, scale: scale, mask: .causal(firstPosition: start), bias: bias)
+        linear(b.attended, weight: output, bias: outputBias, into: out)
     }
 
     /// The keys and values of the encoder's output, which every decoding step's cross-attention reads.
@@ -85,15 +91,33 @@ struct AttentionProjections {
         (linear(encoderStates, weight: key, bias: keyBias), linear(encoderStates, weight: value, bias: valueBias))
     }
 
-    /// Attention of the rows `x` to the whole encoder output, whose keys and values are given.
-    func crossAttention(_ x: Tensor, keys: Tensor, values: Tensor, recorder: AttentionRecorder? = nil,
-                        layer: Int = 0) -> Tensor {
-        let q = linear(x, weight: query, bias: queryBias)
-        let attended = biasedAttention(q: q.data, queryStride: inner, k: keys.data, v: values.data,
-                                       keyValueStride: inner, rows: x.shape[0], keyRows: keys.shape[0], heads: heads,
-                                       headDim: headDim, scale: scale)
-        recorder?.record(layer: layer, q: q.data, queryStride: inner, k: keys.data, keyStride: inner, headDim: headDim,
-                         scale: scale, mask: .none)
-        return linear(attended, weight: output, bias: outputBias)
+    /// Attention of the rows `x` to the whole encoder output, whose keys and values are given, written into
+    /// `out`. One row (a decode step) runs the fused single-query attention, its scores in the cache's buffer.
+    func crossAttention(_ x: Tensor, keys: Tensor, values: Tensor, cache: KVCache, recorder: AttentionRecorder? = nil,
+                        layer: Int = 0, buffers b: AttentionBuffers, into out: Tensor) {
+        let n = x.shape[0], m = keys.shape[0]
+        linear(x, weight: query, bias: queryBias, into: b.query)
+        if n == 1 {
+            singleQueryAttention(q: b.query.data, keys: keys.data, values: values.data, length: m,
+                                 keyValueWidth: inner, heads: heads, headDim: headDim, scale: scale,
+                                 scores: cache.scores(count: heads * m), into: b.attended.mutableData)
+        } else {
+            biasedAttention(q: b.query.data, queryStride: inner, k: keys.data, v: values.data, keyValueStride: inner,
+                            rows: n, keyRows: m, heads: heads, headDim: headDim, scale: scale, into: b.attended)
+        }
+        recorder?.record(layer: layer, q: b.query.data, queryStride: inner, k: keys.data, keyStride: inner,
+                         headDim: headDim, scale: scale, mask: .none)
+        linear(b.attended, weight: output, bias: outputBias, into: out)
+    }
+}
+
+/// The tensors of a decoder layer's attention over `rows` new positions, each [rows, heads × headDim]: reused by its
+/// self- and cross-attention, and from one decode step to the next.
+struct AttentionBuffers {
+    let query, key, value, attended: Tensor
+
+    init(rows: Int, width: Int) {
+        (query, key, value, attended) = (Tensor(zeros: [rows, width]), Tensor(zeros: [rows, width]),
+                                         Tensor(zeros: [rows, width]), Tensor(zeros: [rows, width]))
     }
 }

@@ -30,9 +30,23 @@ struct FeedForward {
     }
 
     func callAsFunction(_ x: Tensor) -> Tensor {
-        let hidden = linear(x, weight: gate ?? up, bias: gate == nil ? upBias : nil)
+        let rows = x.shape[0], inner = up.shape[0]
+        let out = Tensor(zeros: [rows, down.shape[0]])
+        self(x, hidden: Tensor(zeros: [rows, inner]), upOutput: gate.map { _ in Tensor(zeros: [rows, inner]) },
+             into: out)
+        return out
+    }
+
+    /// The feed-forward of `x` written into `out`, through `hidden` and, with a gate, `upOutput` (both [rows,
+    /// inner]).
+    func callAsFunction(_ x: Tensor, hidden: Tensor, upOutput: Tensor?, into out: Tensor) {
+        precondition((gate == nil) == (upOutput == nil), "feed-forward: a buffer for the up projection iff gated")
+        linear(x, weight: gate ?? up, bias: gate == nil ? upBias : nil, into: hidden)
         activation.apply(hidden)
-        if gate != nil { multiplyInPlace(hidden, linear(x, weight: up, bias: upBias)) }
-        return linear(hidden, weight: down, bias: downBias)
+        if let upOutput {
+            linear(x, weight: up, bias: upBias, into: upOutput)
+            multiplyInPlace(hidden, upOutput)
+        }
+        linear(hidden, weight: down, bias: downBias, into: out)
     }
 }

@@ -13,7 +13,7 @@ public final class KVCache {
     /// positions reuses: a decode step allocates nothing.
     public var scratch: AnyObject?
 
-    /// A decode step's attention scores (`scores(heads:)`).
+    /// A decode step's attention scores (`scores(count:)`).
     private var scoreBuffer = UnsafeMutableBufferPointer<Float>(start: nil, count: 0)
 
     public init(layers: Int, capacity: Int, width: Int) {
@@ -25,12 +25,13 @@ public final class KVCache {
 
     deinit { scoreBuffer.deallocate() }
 
-    /// Room for a row of scores per query head over the whole capacity, allocated on the first decode step and
-    /// kept for the next ones.
-    func scores(heads: Int) -> UnsafeMutablePointer<Float> {
-        if scoreBuffer.count < heads * capacity {
+    /// Room for `count` attention scores of a decode step: a row per query head over the capacity for the cache's
+    /// own attention, over the input for an encoder-decoder's cross-attention. The buffer grows to the largest count
+    /// asked for, on the first steps, and is kept for the next ones.
+    public func scores(count: Int) -> UnsafeMutablePointer<Float> {
+        if scoreBuffer.count < count {
             scoreBuffer.deallocate()
-            scoreBuffer = .allocate(capacity: heads * capacity)
+            scoreBuffer = .allocate(capacity: count)
         }
         return scoreBuffer.baseAddress!
     }

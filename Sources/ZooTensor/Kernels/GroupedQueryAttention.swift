@@ -40,7 +40,7 @@ public func groupedQueryAttention(
     if n == 1 {
         singleQueryAttention(q: q, keys: keyCache, values: valueCache, length: total, keyValueWidth: keyValueWidth,
                              heads: heads, group: group, headDim: headDim, scale: scale,
-                             scores: cache.scores(heads: heads), into: output.mutableData)
+                             scores: cache.scores(count: heads * cache.capacity), into: output.mutableData)
     } else {
         // Row r is position start + r: it sees positions 0 ... start + r.
         biasedAttention(q: q, queryStride: queryStride, k: keyCache, v: valueCache, keyValueStride: keyValueWidth,

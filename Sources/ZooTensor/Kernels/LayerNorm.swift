@@ -8,7 +8,8 @@ public func layerNorm(_ x: Tensor, weight: Tensor, bias: Tensor?, epsilon: Float
     return result
 }
 
-/// `layerNorm(x, weight:, bias:, epsilon:)` written into `out`, of x's shape.
+/// `layerNorm(x, weight:, bias:, epsilon:)` written into `out`, of x's shape (which may be `x` itself: each row's
+/// statistics are taken before it is written).
 public func layerNorm(_ x: Tensor, weight: Tensor, bias: Tensor?, epsilon: Float, into out: Tensor) {
     let width = x.shape[x.shape.count - 1]
     let rows = x.count / width
