@@ -181,9 +181,9 @@ void zoo_layer_norm(const float *x, const float *gamma, const float *beta, float
     DISPATCH(layer_norm)
 }
 #undef ARGS
-#define ARGS (q, keys, values, length, stride, dim, scale, bias, scores, out)
-void zoo_attend_one(const float *q, const float *keys, const float *values, size_t length, size_t stride, size_t dim,
-                    float scale, const float *bias, float *scores, float *out) {
-    DISPATCH(attend_one)
+#define ARGS (q, queries, keys, values, length, stride, dim, scale, bias, scores, out)
+void zoo_attend_group(const float *q, size_t queries, const float *keys, const float *values, size_t length,
+                      size_t stride, size_t dim, float scale, const float *bias, float *scores, float *out) {
+    DISPATCH(attend_group)
 }
 #undef ARGS

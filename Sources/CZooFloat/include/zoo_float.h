@@ -69,10 +69,11 @@ void zoo_softmax(float *x, size_t n);
 /// Layer normalisation of one row of n values into out; beta may be NULL.
 void zoo_layer_norm(const float *x, const float *gamma, const float *beta, float epsilon, size_t n, float *out);
 
-/// One query of one attention head over `length` cached positions whose keys and values are rows `stride` floats
-/// apart: out[0..<dim] = softmax(scale · q·Kᵀ + bias) · V, with `bias` (`length` floats, T5's relative positions)
-/// or NULL. `scores` is scratch for `length` floats.
-void zoo_attend_one(const float *q, const float *keys, const float *values, size_t length, size_t stride, size_t dim,
-                    float scale, const float *bias, float *scores, float *out);
+/// `queries` queries of attention heads that share one key/value head (rows `dim` floats apart in `q` and `out`)
+/// over `length` cached positions whose keys and values are rows `stride` floats apart: out = softmax(scale · q·Kᵀ +
+/// bias) · V per query, with `bias` (`queries` rows of `length`: T5's relative positions) or NULL. Each key and value
+/// row is read once for all the queries. `scores` is scratch for queries · length floats.
+void zoo_attend_group(const float *q, size_t queries, const float *keys, const float *values, size_t length,
+                      size_t stride, size_t dim, float scale, const float *bias, float *scores, float *out);
 
 #endif
