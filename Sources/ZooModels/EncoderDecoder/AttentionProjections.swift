@@ -72,15 +72,9 @@ struct AttentionProjections {
         let keys = cache.keys[layer].mutableData, values = cache.values[layer].mutableData
         (keys + start * inner).update(from: b.key.data, count: n * inner)
         (values + start * inner).update(from: b.value.data, count: n * inner)
-        if n == 1 {
-            singleQueryAttention(q: b.query.data, keys: keys, values: values, length: start + 1, keyValueWidth: inner,
-                                 heads: heads, headDim: headDim, scale: scale, bias: bias,
-                                 scores: cache.scores(count: heads * cache.capacity), into: b.attended.mutableData)
-        } else {
-            biasedAttention(q: b.query.data, queryStride: inner, k: keys, v: values, keyValueStride: inner, rows: n,
-                            keyRows: start + n, heads: heads, headDim: headDim, scale: scale, bias: bias,
-                            causalOffset: start, into: b.attended)
-        }
+        biasedAttention(q: b.query.data, queryStride: inner, k: keys, v: values, keyValueStride: inner, rows: n,
+                        keyRows: start + n, heads: heads, headDim: headDim, scale: scale, bias: bias,
+                        causalOffset: start, scores: cache.scores(count: heads * cache.capacity), into: b.attended)
         recorder?.record(layer: layer, q: b.query.data, queryStride: inner, k: keys, keyStride: inner,
                          headDim: headDim, scale: scale, mask: .causal(firstPosition: start), bias: bias)
         linear(b.attended, weight: output, bias: outputBias, into: out)
@@ -97,14 +91,9 @@ struct AttentionProjections {
                         layer: Int = 0, buffers b: AttentionBuffers, into out: Tensor) {
         let n = x.shape[0], m = keys.shape[0]
         linear(x, weight: query, bias: queryBias, into: b.query)
-        if n == 1 {
-            singleQueryAttention(q: b.query.data, keys: keys.data, values: values.data, length: m,
-                                 keyValueWidth: inner, heads: heads, headDim: headDim, scale: scale,
-                                 scores: cache.scores(count: heads * m), into: b.attended.mutableData)
-        } else {
-            biasedAttention(q: b.query.data, queryStride: inner, k: keys.data, v: values.data, keyValueStride: inner,
-                            rows: n, keyRows: m, heads: heads, headDim: headDim, scale: scale, into: b.attended)
-        }
+        biasedAttention(q: b.query.data, queryStride: inner, k: keys.data, v: values.data, keyValueStride: inner,
+                        rows: n, keyRows: m, heads: heads, headDim: headDim, scale: scale,
+                        scores: cache.scores(count: heads * m), into: b.attended)
         recorder?.record(layer: layer, q: b.query.data, queryStride: inner, k: keys.data, keyStride: inner,
                          headDim: headDim, scale: scale, mask: .none)
         linear(b.attended, weight: output, bias: outputBias, into: out)

@@ -7,9 +7,9 @@ import COpenBLAS
 ///
 /// `q` points at `n` rows `queryStride` floats apart, each holding `heads × headDim` values, heads side by side; `k`
 /// and `v` at `m` rows `keyValueStride` apart, each holding `heads / group` heads: query head h reads key/value head
-/// h / group (grouped-query attention; `group` is 1 for ordinary multi-head attention). `bias`, when given, holds [heads, n, m] values added to the scaled
-/// scores. With `causalOffset` c, query row r is position c + r and sees keys 0 ... c + r only. Returns
-/// [n, heads × headDim].
+/// h / group (grouped-query attention; `group` is 1 for ordinary multi-head attention). `bias`, when given, holds
+/// [heads, n, m] values added to the scaled scores. With `causalOffset` c, query row r is position c + r and sees
+/// keys 0 ... c + r only. Returns [n, heads × headDim].
 public func biasedAttention(
     q: UnsafePointer<Float>, queryStride: Int, k: UnsafePointer<Float>, v: UnsafePointer<Float>, keyValueStride: Int,
     rows n: Int, keyRows m: Int, heads: Int, group: Int = 1, headDim: Int, scale: Float,
@@ -22,15 +22,23 @@ public func biasedAttention(
     return output
 }
 
-/// `biasedAttention(...)` written into `output` ([n, heads × headDim]).
+/// `biasedAttention(...)` written into `output` ([n, heads × headDim]). Given `scores`, room for heads × m floats
+/// that a decode step keeps from one step to the next, one query row (a decode step, which sees every key) runs
+/// the fused single-query kernel, allocating nothing.
 public func biasedAttention(
     q: UnsafePointer<Float>, queryStride: Int, k: UnsafePointer<Float>, v: UnsafePointer<Float>, keyValueStride: Int,
     rows n: Int, keyRows m: Int, heads: Int, group: Int = 1, headDim: Int, scale: Float,
-    bias: UnsafePointer<Float>? = nil, causalOffset: Int? = nil, into output: Tensor
+    bias: UnsafePointer<Float>? = nil, causalOffset: Int? = nil, scores: UnsafeMutablePointer<Float>? = nil,
+    into output: Tensor
 ) {
     let width = heads * headDim
     precondition(causalOffset.map { $0 + n <= m } ?? true, "attention: causal rows past the keys")
     precondition(output.count == n * width, "attention: output \(output.shape) is not [\(n), \(width)]")
+    if n == 1, let scores {
+        return singleQueryAttention(q: q, keys: k, values: v, length: m, keyValueWidth: keyValueStride, heads: heads,
+                                    group: group, headDim: headDim, scale: scale, bias: bias, scores: scores,
+                                    into: output.mutableData)
+    }
     // With a causal limit, a block of query rows needs only the keys its last row sees: a long prompt's attention
     // skips nearly half of its products (44% at 1024 tokens).
     let block = causalOffset == nil ? n : causalRowBlock

@@ -30,21 +30,13 @@ public func groupedQueryAttention(
     let start = cache.length
     precondition(keyValueWidth == cache.width && start + n <= cache.capacity,
                  "attention: cache too small or wrong width")
-    precondition(output.count == n * heads * headDim, "attention: output \(output.shape) does not fit \(n) rows")
     let keyCache = cache.keys[layer].mutableData, valueCache = cache.values[layer].mutableData
     for r in 0..<n {
         (keyCache + (start + r) * keyValueWidth).update(from: k + r * keyValueStride, count: keyValueWidth)
         (valueCache + (start + r) * keyValueWidth).update(from: v + r * keyValueStride, count: keyValueWidth)
     }
-    let total = start + n, group = heads / keyValueHeads
-    if n == 1 {
-        singleQueryAttention(q: q, keys: keyCache, values: valueCache, length: total, keyValueWidth: keyValueWidth,
-                             heads: heads, group: group, headDim: headDim, scale: scale,
-                             scores: cache.scores(count: heads * cache.capacity), into: output.mutableData)
-    } else {
-        // Row r is position start + r: it sees positions 0 ... start + r.
-        biasedAttention(q: q, queryStride: queryStride, k: keyCache, v: valueCache, keyValueStride: keyValueWidth,
-                        rows: n, keyRows: total, heads: heads, group: group, headDim: headDim, scale: scale,
-                        causalOffset: start, into: output)
-    }
+    // Row r is position start + r: it sees positions 0 ... start + r.
+    biasedAttention(q: q, queryStride: queryStride, k: keyCache, v: valueCache, keyValueStride: keyValueWidth, rows: n,
+                    keyRows: start + n, heads: heads, group: heads / keyValueHeads, headDim: headDim, scale: scale,
+                    causalOffset: start, scores: cache.scores(count: heads * cache.capacity), into: output)
 }

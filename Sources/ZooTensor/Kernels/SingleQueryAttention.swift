@@ -9,7 +9,7 @@ import CZooFloat
 /// are `keyValueWidth` floats apart. `bias`, when given, holds [heads, length] values added to the scaled scores
 /// (T5's relative positions). `scores` has room for a row of `length` scores per head. Writes `heads × headDim`
 /// values to `out`.
-public func singleQueryAttention(
+func singleQueryAttention(
     q: UnsafePointer<Float>, keys: UnsafePointer<Float>, values: UnsafePointer<Float>, length: Int, keyValueWidth: Int,
     heads: Int, group: Int = 1, headDim: Int, scale: Float, bias: UnsafePointer<Float>? = nil,
     scores: UnsafeMutablePointer<Float>, into out: UnsafeMutablePointer<Float>
