@@ -40,6 +40,22 @@ func allocations(_ body: () -> Void) -> Int {
         #expect(logits.shape == [1, model.vocabularySize])
     }
 
+    /// The logits come back in reused memory, but never in memory the caller still holds: three steps' logits kept
+    /// side by side keep their values.
+    @Test func logitsTheCallerKeepsAreNeverOverwritten() throws {
+        let (loaded, folder) = try convertedFixture("tiny-llama")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let model = try #require(loaded.model as? any CausalLanguageModel)
+        let cache = model.makeCache(capacity: 8)
+        _ = model.forward([3, 1, 4], cache: cache, allPositions: false)
+        let kept = [5, 9, 2].map { model.forward([$0], cache: cache, allPositions: false) }
+        let values = kept.map { $0.toArray() }
+        _ = model.forward([6], cache: cache, allPositions: false)
+        for (tensor, copy) in zip(kept, values) { #expect(tensor.toArray() == copy) }
+        #expect(values[0] != values[1] && values[1] != values[2])
+        #expect(Set(kept.map { $0.storage.base }).count == 3)
+    }
+
     @Test(arguments: ["tiny-t5", "tiny-t5-v1_1", "tiny-bart", "tiny-bart-untied"])
     func sequenceToSequenceDecodeStepsAllocateNothing(model name: String) throws {
         let (loaded, folder) = try convertedFixture(name)
