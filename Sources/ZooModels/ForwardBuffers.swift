@@ -30,7 +30,18 @@ struct ReturnedTensor {
         buffers = [Storage(byteCount: bytes, zeroed: false), Storage(byteCount: bytes, zeroed: false)]
     }
 
-    mutating func next() -> Tensor {
+    /// The logits of the final hidden states `h` ([rows, width]) through the output `head`: of every row when
+    /// `allPositions` asks for several (in new memory), else of the last row (in this reused memory).
+    mutating func logits(of h: Tensor, head: Tensor, bias: Tensor? = nil, allPositions: Bool) -> Tensor {
+        let rows = h.shape[0]
+        if allPositions && rows > 1 { return linear(h, weight: head, bias: bias) }
+        let last = rows == 1 ? h : h.row(rows - 1).reshaped([1, h.shape[1]])
+        let logits = next()
+        linear(last, weight: head, bias: bias, into: logits)
+        return logits
+    }
+
+    private mutating func next() -> Tensor {
         for i in buffers.indices where isKnownUniquelyReferenced(&buffers[i]) {
             return Tensor(shape: shape, dtype: .float32, storage: buffers[i])
         }

@@ -333,10 +333,6 @@ final class BARTModel: AttentionRecordingEncoderDecoder {
             layer.norm3.normalize(b.x)
         }
         cache.length += rows
-        if allPositions && rows > 1 { return linear(b.x, weight: outputHead, bias: finalLogitsBias) }
-        let last = rows == 1 ? b.x : b.x.row(rows - 1).reshaped([1, architecture.width])
-        let logits = b.logits.next()
-        linear(last, weight: outputHead, bias: finalLogitsBias, into: logits)
-        return logits
+        return b.logits.logits(of: b.x, head: outputHead, bias: finalLogitsBias, allPositions: allPositions)
     }
 }

@@ -218,10 +218,6 @@ final class GPT2Model: AttentionRecordingDecoder {
         cache.length += rows
 
         layerNorm(b.x, weight: finalNormWeight, bias: finalNormBias, epsilon: epsilon, into: b.h)
-        if allPositions && rows > 1 { return linear(b.h, weight: outputHead) }
-        let last = rows == 1 ? b.h : b.h.row(rows - 1).reshaped([1, width])
-        let logits = b.logits.next()
-        linear(last, weight: outputHead, into: logits)
-        return logits
+        return b.logits.logits(of: b.h, head: outputHead, allPositions: allPositions)
     }
 }

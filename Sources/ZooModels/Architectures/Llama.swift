@@ -286,10 +286,6 @@ final class LlamaModel: AttentionRecordingDecoder {
         cache.length += rows
 
         rmsNorm(b.x, weight: finalNorm, epsilon: a.epsilon, into: b.h)
-        if allPositions && rows > 1 { return linear(b.h, weight: outputHead) }
-        let last = rows == 1 ? b.h : b.h.row(rows - 1).reshaped([1, a.width])
-        let logits = b.logits.next()
-        linear(last, weight: outputHead, into: logits)
-        return logits
+        return b.logits.logits(of: b.h, head: outputHead, allPositions: allPositions)
     }
 }

@@ -303,11 +303,7 @@ final class T5Model: AttentionRecordingEncoderDecoder {
             let scale = 1 / Float(width).squareRoot(), values = b.h.mutableData
             for i in 0..<b.h.count { values[i] *= scale }
         }
-        if allPositions && rows > 1 { return linear(b.h, weight: outputHead) }
-        let last = rows == 1 ? b.h : b.h.row(rows - 1).reshaped([1, width])
-        let logits = b.logits.next()
-        linear(last, weight: outputHead, into: logits)
-        return logits
+        return b.logits.logits(of: b.h, head: outputHead, allPositions: allPositions)
     }
 }
 
