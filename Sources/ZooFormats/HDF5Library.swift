@@ -32,6 +32,14 @@ func hdf5Failure(_ what: String) -> String {
     return "\(what): \(cause)"
 }
 
+/// Turns off libhdf5's file locks in file access properties `access`. Zoo needs none (a model is written in a staging
+/// folder and renamed into place once complete), and they did harm: libhdf5 does not close its file descriptors on
+/// exec, so a process started while a file was open kept its lock, and opening the file again failed with "unable to
+/// lock file" until that process ended.
+func disableFileLocks(_ access: hid_t) -> Bool {
+    H5Pset_file_locking(access, false, true) >= 0
+}
+
 /// The names, attribute values and layout of a zoo weights file (see Formats/zoo-checkpoint-v1.md).
 enum ZooCheckpointLayout {
     static let formatAttribute = "zoo_format"

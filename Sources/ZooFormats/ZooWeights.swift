@@ -67,6 +67,7 @@ private func readCatalog(path: String, file mapping: Storage) throws(FormatError
     guard H5Pset_fclose_degree(access, H5F_CLOSE_STRONG) >= 0 else {
         throw context.hdf5Error("cannot set the file close degree")
     }
+    guard disableFileLocks(access) else { throw context.hdf5Error("cannot disable file locks") }
     let file = H5Fopen(path, zoo_h5f_acc_rdonly(), access)
     guard file >= 0 else { throw context.hdf5Error("cannot open as HDF5") }
     defer { H5Fclose(file) }

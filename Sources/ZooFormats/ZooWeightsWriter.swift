@@ -36,7 +36,8 @@ public final class ZooWeightsWriter: @unchecked Sendable {
             // Bounds from 1.8 give superblock 2 and checksummed metadata; up to 1.10 keeps the file readable by 1.10.
             guard creation >= 0, access >= 0, H5Pset_obj_track_times(creation, false) >= 0,
                   H5Pset_libver_bounds(access, H5F_LIBVER_V18, H5F_LIBVER_V110) >= 0,
-                  H5Pset_alignment(access, 1, hsize_t(ZooCheckpointLayout.dataAlignment)) >= 0 else {
+                  H5Pset_alignment(access, 1, hsize_t(ZooCheckpointLayout.dataAlignment)) >= 0,
+                  disableFileLocks(access) else {
                 throw context.hdf5Error("cannot create")
             }
             let file = H5Fcreate(url.path, zoo_h5f_acc_excl(), creation, access)

@@ -81,6 +81,24 @@ import ZooTensor
         }
     }
 
+    /// libhdf5 locks the files it opens unless told not to, and its descriptors are not closed on exec, so a
+    /// process started while a file was open (a test running `zoo`, as the full suite once did) could keep a
+    /// writer's exclusive lock after the writer closed. Zoo needs no such locks (a model is written in a staging
+    /// folder and renamed into place): a finished file reads even while another open of it holds one.
+    @Test func aFileLockedByAnotherOpenStillReads() throws {
+        try withTemporaryDirectory { directory in
+            let url = directory.appendingPathComponent("weights.h5")
+            let writer = try ZooWeightsWriter(creating: url)
+            try writer.write("a", makeTensor([1], [1], .float32))
+            try writer.close()
+            let other = open(url.path, O_RDONLY | O_CLOEXEC)
+            #expect(other >= 0)
+            defer { close(other) }
+            #expect(flock(other, LOCK_EX | LOCK_NB) == 0)
+            #expect(try ZooWeights(contentsOf: url).names == ["a"])
+        }
+    }
+
     @Test func unknownTensorIsAnError() throws {
         try withTemporaryDirectory { directory in
             let url = directory.appendingPathComponent("weights.h5")
