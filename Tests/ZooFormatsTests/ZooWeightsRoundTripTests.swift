@@ -81,16 +81,23 @@ import ZooTensor
         }
     }
 
-    /// libhdf5 locks the files it opens unless told not to, and its descriptors are not closed on exec, so a
-    /// process started while a file was open (a test running `zoo`, as the full suite once did) could keep a
-    /// writer's exclusive lock after the writer closed. Zoo needs no such locks (a model is written in a staging
-    /// folder and renamed into place): a finished file reads even while another open of it holds one.
+    /// A finished weights file holding one float32 tensor "a", in `directory`.
+    private func oneTensorFile(in directory: URL) throws -> URL {
+        let url = directory.appendingPathComponent("weights.h5")
+        let writer = try ZooWeightsWriter(creating: url)
+        try writer.write("a", makeTensor([1], [1], .float32))
+        try writer.close()
+        return url
+    }
+
+    /// libhdf5 locks the files it opens unless told not to, so any other open of a file that holds a lock made
+    /// opening it fail ("unable to lock file"; the full suite once hit this, likely through a process started
+    /// while the file was open, since libhdf5's descriptors are not closed on exec). Zoo needs no such locks (a
+    /// model is written in a staging folder and renamed into place): a finished file reads even while another open
+    /// of it holds one.
     @Test func aFileLockedByAnotherOpenStillReads() throws {
         try withTemporaryDirectory { directory in
-            let url = directory.appendingPathComponent("weights.h5")
-            let writer = try ZooWeightsWriter(creating: url)
-            try writer.write("a", makeTensor([1], [1], .float32))
-            try writer.close()
+            let url = try oneTensorFile(in: directory)
             let other = open(url.path, O_RDONLY | O_CLOEXEC)
             #expect(other >= 0)
             defer { close(other) }
@@ -101,10 +108,7 @@ import ZooTensor
 
     @Test func unknownTensorIsAnError() throws {
         try withTemporaryDirectory { directory in
-            let url = directory.appendingPathComponent("weights.h5")
-            let writer = try ZooWeightsWriter(creating: url)
-            try writer.write("a", makeTensor([1], [1], .float32))
-            try writer.close()
+            let url = try oneTensorFile(in: directory)
             let weights = try ZooWeights(contentsOf: url)
             let error = #expect(throws: FormatError.self) { try weights.tensor("b") }
             #expect(error?.description == "\(url.path): tensor \"b\": no such tensor")
