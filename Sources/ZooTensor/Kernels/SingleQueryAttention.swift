@@ -17,7 +17,7 @@ func singleQueryAttention(
     let loop = KeyValueHeadAttention(q: q, keys: keys, values: values, length: length, keyValueWidth: keyValueWidth,
                                      group: group, headDim: headDim, scale: scale, bias: bias, scores: scores,
                                      out: out)
-    // A head over a short cache is too little work to hand to another core.
+    // A group of heads over a short cache is too little work to hand to another core.
     let keyValueHeads = heads / group
     Parallel.forRanges(keyValueHeads, minimum: length * headDim * group >= 16_384 ? 1 : keyValueHeads, loop)
 }
