@@ -31,6 +31,67 @@ def figure(value):
     return "n/a" if value is None else f"{value:.4g}"
 
 
+# The performance issue's targets, checked against the rows of this run: (what, group, workload, Zoo's runtime,
+# peer, least ratio). The ratio to the read-bandwidth bound is the share of the bound that decode reached.
+RATIO_TARGETS = [
+    ("GPT-2 float32 decode, CTranslate2 float32", "GPT-2 124M", "decode 8+128", "zoo", "ct2 float32", 1.5),
+    ("GPT-2 float32 decode, PyTorch", "GPT-2 124M", "decode 8+128", "zoo", "pytorch", 2.5),
+    ("GPT-2 float32 decode, of the read-bandwidth bound", "GPT-2 124M", "decode 8+128", "zoo",
+     "f32 read-bandwidth bound", 0.8),
+    ("GPT-2 Q8_0 decode, CTranslate2 int8", "GPT-2 124M", "decode 8+128", "zoo int8", "ct2 int8", 1.5),
+    ("SmolLM2 Q4_1 decode, llama.cpp", "SmolLM2-135M Q4_1", "decode 8+128", "zoo q4_1", "llama.cpp", 1.5),
+    ("SmolLM2 Q4_1 decode with int8 activations (llama.cpp's arithmetic), llama.cpp", "SmolLM2-135M Q4_1",
+     "decode 8+128", "zoo q4_1 int8-act", "llama.cpp", 1.5),
+    ("SmolLM2 Q4_1 prompt 128, llama.cpp", "SmolLM2-135M Q4_1", "prompt 128", "zoo q4_1", "llama.cpp", 1.0),
+    ("BERT-base 1×16, PyTorch", "BERT-base 110M masked LM", "forward 1×16", "zoo", "pytorch", 3.0),
+    ("BERT-base 8×128, PyTorch", "BERT-base 110M masked LM", "forward 8×128", "zoo", "pytorch", 1.5),
+    ("byte-level BPE, Hugging Face tokenizers", "Tokenizers, 1 MB of mixed text", "byte-level BPE (GPT-2)", "zoo",
+     "hf tokenizers", 1.0),
+    ("WordPiece, Hugging Face tokenizers", "Tokenizers, 1 MB of mixed text", "WordPiece (bert-base-uncased)", "zoo",
+     "hf tokenizers", 1.0),
+]
+LOAD_LIMIT_MS = 100
+
+
+def measured(groups, group, workload):
+    """{runtime: (value, note)} of one workload, whatever its unit."""
+    for (name, unit), results in groups.get(group, {}).items():
+        if name == workload:
+            return unit, {runtime: (value, note) for runtime, value, note in results}
+    return None, {}
+
+
+def target_lines(groups):
+    """[target, this run, met] for every target; a target whose rows this run lacks says so."""
+    lines = []
+    for what, group, workload, runtime, peer, least in RATIO_TARGETS:
+        unit, results = measured(groups, group, workload)
+        r = ratio(results.get(runtime, (None,))[0], results.get(peer, (None,))[0], unit)
+        shown = (lambda x: f"{x:.0%}") if peer.endswith("bound") else (lambda x: f"{x:.2f}×")
+        lines.append([f"{what}: at least {shown(least)}", "not measured" if r is None else shown(r),
+                      "" if r is None else "yes" if r >= least else "no"])
+    _, results = measured(groups, "GPT-2 124M", "load to first token")
+    load = results.get("zoo", (None,))[0]
+    lines.append([f"GPT-2 float32 load to first token: under {LOAD_LIMIT_MS} ms",
+                  "not measured" if load is None else f"{load:.1f} ms",
+                  "" if load is None else "yes" if load < LOAD_LIMIT_MS else "no"])
+    _, results = measured(groups, "GPT-2 124M", "peak memory, generating 8+128")
+    for runtime, (value, note) in results.items():
+        if runtime.startswith("zoo") and value is not None and "budget" in note:
+            budget = float(note.rsplit("=", 1)[1].split()[0])
+            lines.append([f"GPT-2 peak memory ({runtime}): at most weights + 20% + KV cache, {budget:g} MB",
+                          f"{value:.0f} MB", "yes" if value <= budget else "no"])
+    return lines
+
+
+def print_table(header, lines):
+    widths = [max(len(str(cells[i])) for cells in [header] + lines) for i in range(len(header))]
+    print("| " + " | ".join(h.ljust(w) for h, w in zip(header, widths)) + " |")
+    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for cells in lines:
+        print("| " + " | ".join(str(c).ljust(w) for c, w in zip(cells, widths)) + " |")
+
+
 def main():
     groups = read_rows(sys.argv[1:])
     notes = []
@@ -60,12 +121,10 @@ def main():
                 lines.append(cells)
             if not any(runtime.startswith("zoo") for runtime, _, _ in results):
                 lines.append([workload, unit, "-", "n/a"] + [figure(measured.get(peer)) for peer in peers])
-        widths = [max(len(str(cells[i])) for cells in [header] + lines) for i in range(len(header))]
         print(f"\n## {group}\n")
-        print("| " + " | ".join(h.ljust(w) for h, w in zip(header, widths)) + " |")
-        print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
-        for cells in lines:
-            print("| " + " | ".join(str(c).ljust(w) for c, w in zip(cells, widths)) + " |")
+        print_table(header, lines)
+    print("\n## Targets of the performance issue, in this run\n")
+    print_table(["target", "this run", "met"], target_lines(groups))
     if notes:
         print("\nNotes:")
         for note in notes:
