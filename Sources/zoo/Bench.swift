@@ -6,23 +6,26 @@ import Zoo
 /// script can compare them with other runtimes (Tools/bench does).
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Time a model: load, prompt and decode for a decoder, a forward pass for an encoder, or a tokenizer.",
+        abstract: "Time a model: load, prompt and decode for a decoder or an encoder-decoder, a forward pass for an "
+            + "encoder, or a tokenizer.",
         discussion: """
             Decoder: load to first token (ms, the weights' pages already cached), prompt processing (ms for the \
             prompt and the first token's logits) and greedy decode (tok/s = (time for n+1 tokens − time for 1) / n). \
-            Encoder: masked-LM forward of a batch of random token ids (ms). --tokenize FILE: encode the file line \
-            by line (MB/s). Every figure is listed per repeat. Prompt and forward times follow one untimed run, as \
-            the peers' figures in Tools/bench do: a first run also faults in the mapped weights' pages, which \
-            the load measure counts.
+            Encoder-decoder: the same, with the encoder's pass over the input and the first output token's logits \
+            as encode_ms, and decode running on past end tokens. Encoder: the forward pass of a batch of random \
+            token ids (ms): to the logits at every position where the model has a masked-LM head, else to the \
+            hidden states. --tokenize FILE: encode the file line by line (MB/s). Every figure is listed per \
+            repeat. Prompt and forward times follow one untimed run, as the peers' figures in Tools/bench do: a \
+            first run also faults in the mapped weights' pages, which the load measure counts.
             """)
 
     @Argument(help: "The model's name in the zoo.")
     var name: String
 
-    @Option(help: "Prompt tokens (decoder).")
+    @Option(help: "Prompt tokens (decoder), or input tokens (encoder-decoder).")
     var promptTokens = 8
 
-    @Option(help: "Tokens to decode after the first (decoder; 0 skips the decode measure).")
+    @Option(help: "Tokens to decode after the first (decoder, encoder-decoder; 0 skips the decode measure).")
     var newTokens = 128
 
     @Option(help: "Sequences per batch (encoder).")
@@ -34,7 +37,7 @@ struct Bench: ParsableCommand {
     @Option(help: "Encode this text file line by line with the model's tokenizer instead of running the model.")
     var tokenize: String?
 
-    @Flag(help: "Skip the load-to-first-token measure (decoder).")
+    @Flag(help: "Skip the load-to-first-token measure (decoder, encoder-decoder).")
     var skipLoad = false
 
     @Option(help: "Times to repeat each measure.")
@@ -60,12 +63,16 @@ struct Bench: ParsableCommand {
                 return
             }
             let loaded = try stored.load(loading.loadOptions)
-            if let model = loaded.model as? any CausalLanguageModel {
+            switch loaded.model {
+            case let model as any CausalLanguageModel:
                 try Terminal.json(try decoderFigures(stored, model))
-            } else if let model = loaded.model as? any MaskedLanguageModel {
+            case let model as any SequenceToSequenceModel:
+                try Terminal.json(try sequenceToSequenceFigures(stored, model, loaded.textToText().settings))
+            case let model as any EncoderModel:
                 try Terminal.json(["forward_ms": try encoderTimes(model)])
-            } else {
-                throw ZooError("\(name) is neither a decoder nor a masked language model")
+            default:
+                throw ZooError("\(name) is a \(loaded.config.modelType) model: zoo bench times decoders, encoders, "
+                    + "encoder-decoders and tokenizers (--tokenize)")
             }
         }
     }
@@ -88,33 +95,83 @@ struct Bench: ParsableCommand {
             throw ZooError("\(promptTokens) + \(newTokens) tokens exceed the context of \(model.contextLength)")
         }
         var figures = DecoderFigures()
-        for _ in 0..<(skipLoad ? 0 : repeats) {
-            let start = now()
-            let reloaded = try stored.load(loading.loadOptions).model as! any CausalLanguageModel
-            let cache = reloaded.makeCache(capacity: prompt.count)
-            // Released only after the clock stops: unmapping the weights is not part of the load.
-            withExtendedLifetime(reloaded) {
-                _ = reloaded.forward(prompt, cache: cache, allPositions: false)
-                figures.load_ms.append((now() - start) * 1000)
-            }
+        figures.load_ms = try loadTimes(stored, as: (any CausalLanguageModel).self) { model in
+            _ = model.forward(prompt, cache: model.makeCache(capacity: prompt.count), allPositions: false)
         }
         _ = model.forward(prompt, cache: model.makeCache(capacity: prompt.count), allPositions: false)
         for _ in 0..<repeats {
             let cache = model.makeCache(capacity: prompt.count + newTokens)
             let start = now()
-            var logits = model.forward(prompt, cache: cache, allPositions: false)
+            let logits = model.forward(prompt, cache: cache, allPositions: false)
             figures.prompt_ms.append((now() - start) * 1000)
-            guard newTokens > 0 else { continue }
-            // The first token after the prompt is part of prompt processing; decode is the n tokens after it.
-            var next = greedy(logits, model.vocabularySize)
-            let decodeStart = now()
-            for _ in 0..<newTokens {
-                logits = model.forward([next], cache: cache, allPositions: false)
-                next = greedy(logits, model.vocabularySize)
+            if let rate = decodeRate(after: logits, vocabulary: model.vocabularySize, { token in
+                model.forward([token], cache: cache, allPositions: false)
+            }) {
+                figures.decode_tok_per_s.append(rate)
             }
-            figures.decode_tok_per_s.append(Double(newTokens) / (now() - decodeStart))
         }
         return figures
+    }
+
+    struct SequenceToSequenceFigures: Encodable {
+        var load_ms: [Double] = []
+        var encode_ms: [Double] = []
+        var decode_tok_per_s: [Double] = []
+    }
+
+    func sequenceToSequenceFigures(_ stored: StoredModel, _ model: any SequenceToSequenceModel,
+                                   _ settings: SearchSettings) throws -> SequenceToSequenceFigures {
+        let input = promptIDs(promptTokens, vocabulary: model.vocabularySize), start = settings.decoderStartTokenID
+        if let limit = model.maxInputLength, input.count > limit {
+            throw ZooError("--prompt-tokens \(promptTokens) exceeds the \(limit) input tokens \(name) takes")
+        }
+        // The start token, then one position per decoded token (the last token chosen is never run).
+        if let limit = model.maxOutputLength, 1 + newTokens > limit {
+            throw ZooError("1 + \(newTokens) decoder tokens exceed the \(limit) positions of \(name)'s decoder")
+        }
+        /// The encoder's pass and the first output token's logits, in a decoder state for `capacity` tokens.
+        func firstStep(_ model: any SequenceToSequenceModel, capacity: Int) -> (DecoderState, Tensor) {
+            let state = model.makeDecoderState(for: model.encode(input), capacity: capacity)
+            return (state, model.decode([start], state: state, allPositions: false))
+        }
+        var figures = SequenceToSequenceFigures()
+        figures.load_ms = try loadTimes(stored, as: (any SequenceToSequenceModel).self) { _ = firstStep($0, capacity: 1) }
+        _ = firstStep(model, capacity: 1)
+        for _ in 0..<repeats {
+            let clock = now()
+            let (state, logits) = firstStep(model, capacity: 1 + newTokens)
+            figures.encode_ms.append((now() - clock) * 1000)
+            if let rate = decodeRate(after: logits, vocabulary: model.vocabularySize, { token in
+                model.decode([token], state: state, allPositions: false)
+            }) {
+                figures.decode_tok_per_s.append(rate)
+            }
+        }
+        return figures
+    }
+
+    /// Load to first token, `repeats` times (none with --skip-load): a fresh load of the model as `Model`, then
+    /// `firstToken` on it. The model is released after the clock stops: unmapping the weights is not part of the
+    /// load.
+    func loadTimes<Model>(_ stored: StoredModel, as type: Model.Type, firstToken: (Model) -> Void) throws -> [Double] {
+        try (0..<(skipLoad ? 0 : repeats)).map { _ in
+            let start = now()
+            let model = try stored.load(loading.loadOptions).model as! Model
+            return withExtendedLifetime(model) {
+                firstToken(model)
+                return (now() - start) * 1000
+            }
+        }
+    }
+
+    /// Greedy decode of --new-tokens tokens after the token `logits` choose, `step` running one token and returning
+    /// the next logits: tokens per second, or nil when --new-tokens is 0.
+    func decodeRate(after logits: Tensor, vocabulary: Int, _ step: (Int) -> Tensor) -> Double? {
+        guard newTokens > 0 else { return nil }
+        var next = greedy(logits, vocabulary)
+        let start = now()
+        for _ in 0..<newTokens { next = greedy(step(next), vocabulary) }
+        return Double(newTokens) / (now() - start)
     }
 
     func greedy(_ logits: Tensor, _ count: Int) -> Int {
@@ -124,16 +181,19 @@ struct Bench: ParsableCommand {
         return best
     }
 
-    func encoderTimes(_ model: any MaskedLanguageModel) throws -> [Double] {
+    func encoderTimes(_ model: any EncoderModel) throws -> [Double] {
         guard length <= model.maxSequenceLength else {
             throw ZooError("--length \(length) exceeds the \(model.maxSequenceLength) tokens \(name) takes")
         }
         let ids = (0..<batch).map { b in promptIDs(length, vocabulary: model.vocabularySize).map { ($0 + b) % model.vocabularySize } }
         let input = EncoderInput(sequences: ids, padding: model.paddingTokenID)
-        _ = model.logits(input)
+        let forward = { () -> Tensor in
+            (model as? any MaskedLanguageModel)?.logits(input) ?? model.hiddenStates(input)
+        }
+        _ = forward()
         return (0..<repeats).map { _ in
             let start = now()
-            _ = model.logits(input)
+            _ = forward()
             return (now() - start) * 1000
         }
     }
