@@ -53,9 +53,9 @@ import ZooTensor
     }
 
     /// `linear` with a few rows and a weight large enough to split across the cores, with a bias; and with more rows
-    /// than the kernel takes, which a 16-bit weight runs in passes of 16 (33 rows: a last pass of one row, which
-    /// runs the matrix-vector kernel; 37: a last pass of 5).
-    @Test(arguments: [DType.float32, .float16, .bfloat16], [2, 16, 33, 37])
+    /// than the kernel takes, which run in passes of 16 (33 rows: a last pass of one row, which runs the
+    /// matrix-vector kernel; 37: a last pass of 5; 128: the most a float32 weight runs in passes, 129 going to BLAS).
+    @Test(arguments: [DType.float32, .float16, .bfloat16], [2, 16, 33, 37, 128, 129])
     func linearMatchesDoublePrecision(type: DType, rows: Int) {
         let outputs = 301, inputs = 200
         let weight = Tensor(shape: [outputs, inputs], values: values(outputs * inputs, seed: 24)).converted(to: type)

@@ -5,9 +5,9 @@ import Dispatch
 ///
 /// One input row runs a matrix-vector kernel that reads the weight in its stored type: `floatVectorProduct`, or for a
 /// block type the fused dequantize-dot kernel (`blockVectorProduct`). Up to `smallBatchRows` rows of a float weight
-/// run `floatBatchProduct`, which also reads the weight once in its stored type. More rows go to BLAS's matrix product
-/// for a float32 weight; any other weight is never expanded whole but decoded a few rows at a time into the
-/// second-level cache and multiplied there with every row (`decodedBatchProduct`).
+/// run `floatBatchProduct`, which also reads the weight once in its stored type. More rows run `batchProduct`, which
+/// keeps a few weight rows at a time in the second-level cache (decoded there unless float32) while every input row
+/// passes over them, except that more than `passedRows` rows of a float32 weight go to BLAS's matrix product.
 public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
     let result = Tensor(uninitialized: [x.shape[0], weight.shape[0]])
     linear(x, weight: weight, bias: bias, into: result)
@@ -36,10 +36,10 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, into result
         }
     } else if rows <= smallBatchRows && !blockType {
         floatBatchProduct(x.data, rows: rows, weight, out)
-    } else if weight.dtype == .float32 {
+    } else if weight.dtype == .float32 && rows > passedRows {
         floatProduct(x.data, weight.data, rows: rows, inputs: inputs, outputs: outputs, beta: bias == nil ? 0 : 1, out)
     } else {
-        decodedBatchProduct(x.data, rows: rows, weight, out)
+        batchProduct(x.data, rows: rows, weight, out)
     }
 }
 
