@@ -52,6 +52,23 @@ def seconds(function):
     return time.perf_counter() - start
 
 
+def measure_in_turn(group, label, measures, repeats):
+    """Runs `measure.measure(results)` for every measure (an object with a `name`), repeat after repeat, going round
+    all of them in turn so that a change in the machine's load touches each alike; then prints a row per workload
+    each recorded: tok/s for decode, GB/s for the read bandwidth, ms otherwise."""
+    results = {measure.name: {} for measure in measures}
+    for repeat in range(repeats):
+        for measure in measures:
+            log(f"{label}: {measure.name}, repeat {repeat + 1} of {repeats}")
+            time.sleep(0.5)  # lets the previous runtime's worker threads stop spinning
+            measure.measure(results[measure.name])
+    for measure in measures:
+        for workload, values in results[measure.name].items():
+            unit = "tok/s" if workload.startswith("decode") else "GB/s" if workload == "read bandwidth" else "ms"
+            note = "one load, warm page cache" if workload.startswith("load") and len(values) == 1 else ""
+            row(group, workload, unit, measure.name, values, note)
+
+
 def zoo_json(zoo, *args):
     """Runs `zoo <args> --zoo Tools/.cache/bench/zoo` and returns its JSON output."""
     result = subprocess.run([zoo, *args, "--zoo", str(ZOO_DIR)], check=True, capture_output=True, text=True)

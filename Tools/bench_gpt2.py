@@ -17,8 +17,8 @@ import subprocess
 import sys
 import time
 
-from bench_common import (BENCH, GPT2_VOCAB, arguments, copy_files, ct2_convert, log, peak_rss_mb, prompt_ids, row,
-                          seconds, zoo_convert, zoo_json)
+from bench_common import (BENCH, GPT2_VOCAB, arguments, copy_files, ct2_convert, log, measure_in_turn, peak_rss_mb,
+                          prompt_ids, row, seconds, zoo_convert, zoo_json)
 
 MODEL = BENCH / "gpt2-124m"
 GROUP = "GPT-2 124M"
@@ -175,18 +175,7 @@ def main():
         measures.append(PeerMeasure(make(), lengths))
     if shutil.which("gcc") and platform.machine() == "x86_64":
         measures.append(BandwidthBound(BENCH))
-    # Repeats go round all runtimes in turn, so that a change in the machine's load touches each of them alike.
-    results = {measure.name: {} for measure in measures}
-    for repeat in range(args.repeats):
-        for measure in measures:
-            log(f"GPT-2: {measure.name}, repeat {repeat + 1} of {args.repeats}")
-            time.sleep(0.5)  # lets the previous runtime's worker threads stop spinning
-            measure.measure(results[measure.name])
-    for measure in measures:
-        for workload, values in results[measure.name].items():
-            unit = "tok/s" if workload.startswith("decode") else "GB/s" if workload == "read bandwidth" else "ms"
-            note = "one load, warm page cache" if workload.startswith("load") and len(values) == 1 else ""
-            row(GROUP, workload, unit, measure.name, values, note)
+    measure_in_turn(GROUP, "GPT-2", measures, args.repeats)
     for measure in measures:
         if isinstance(measure, BandwidthBound):
             continue

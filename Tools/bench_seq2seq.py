@@ -11,7 +11,8 @@ the same token ids, never text. Decode runs on past the end token (min_new_token
 """
 import time
 
-from bench_common import BENCH, ROOT, arguments, ct2_convert, log, prompt_ids, row, seconds, zoo_convert, zoo_json
+from bench_common import (BENCH, ROOT, arguments, ct2_convert, log, measure_in_turn, prompt_ids, seconds, zoo_convert,
+                          zoo_json)
 
 MODEL = BENCH / "t5-small"
 GROUP = "T5-small 60M encoder-decoder"
@@ -122,18 +123,7 @@ def main():
     for make in (TorchRunner, CT2Runner):
         log("T5-small: loading a peer")
         runners.append(make(lengths))
-    # Repeats go round all runtimes in turn, so that a change in the machine's load touches each of them alike.
-    results = {runner.name: {} for runner in runners}
-    for repeat in range(args.repeats):
-        for runner in runners:
-            log(f"T5-small: {runner.name}, repeat {repeat + 1} of {args.repeats}")
-            time.sleep(0.5)  # lets the previous runtime's worker threads stop spinning
-            runner.measure(results[runner.name])
-    for runner in runners:
-        for workload, values in results[runner.name].items():
-            unit = "tok/s" if workload.startswith("decode") else "ms"
-            note = "one load, warm page cache" if workload.startswith("load") and len(values) == 1 else ""
-            row(GROUP, workload, unit, runner.name, values, note)
+    measure_in_turn(GROUP, "T5-small", runners, args.repeats)
 
 
 if __name__ == "__main__":
