@@ -2,8 +2,9 @@ import CZooFloat
 import CZooKernels
 
 /// Block-type weights in `linear`: the fused dequantize-and-multiply matrix-vector product for one input row
-/// (decode), split across the cores; for several rows (a prompt), `batchProduct`. The C kernels (Sources/CZooKernels) run with AVX-512, AVX2 or portable code, as the CPU
-/// allows, and keep float32 activations: results differ from the decoded weight's product only in summation order.
+/// (decode), split across the cores; for several rows (a prompt), `batchProduct`. The C kernels
+/// (Sources/CZooKernels) run with AVX-512, AVX2 or portable code, as the CPU allows, and keep float32 activations:
+/// results differ from the decoded weight's product only in summation order.
 /// A weight marked `int8Activations` runs one-row products with llama.cpp's arithmetic instead: the input row
 /// quantized to int8 per block and integer block dot products (int8_activation_kernels.c).
 extension DType {
