@@ -17,6 +17,11 @@ public protocol SequenceToSequenceModel: LanguageModel {
     /// Runs `tokens` at the positions after those already in `state`, appends them to its cache, and returns the
     /// logits of every new position ([n, vocabulary]) or, when `allPositions` is false, of the last one.
     func decode(_ tokens: [Int], state: DecoderState, allPositions: Bool) -> Tensor
+
+    /// Runs `tokens[i]` after the tokens already in `beams[i]` (decoder states over the same input that have all run
+    /// the same number of tokens), appends it to that state's cache, and returns the logits of every beam
+    /// ([beams.count, vocabulary]): one pass that reads the weights once for all the beams of a beam search.
+    func decode(_ tokens: [Int], beams: [DecoderState]) -> Tensor
 }
 
 /// The encoder's output for one input: its last hidden states, and each decoder layer's cross-attention keys and

@@ -64,6 +64,34 @@ import ZooTensor
         #expect(fromOriginal.toArray() == fromCopy.toArray())
     }
 
+    /// Beams decoded in one pass (as beam search runs them) give each beam the logits it gets decoded alone, over
+    /// caches that differ, for two steps in a row.
+    @Test(arguments: Seq2SeqFixtures.all)
+    func beamsDecodedTogetherMatchEachAlone(model name: String) throws {
+        let model = try sequenceToSequenceOfFixture(name)
+        let testCase = try #require(try Seq2SeqExpectedOutputs.load(name).cases.first)
+        let input = model.encode(testCase.input_ids)
+        let vocabulary = model.vocabularySize, start = testCase.decoder_input_ids[0]
+        let prefixes = [[start, 5, 9], [start, 7, 3], [start, 5, 11]]
+        func states() -> [DecoderState] {
+            prefixes.map { prefix in
+                let state = model.makeDecoderState(for: input, capacity: prefix.count + 2)
+                _ = model.decode(prefix, state: state, allPositions: false)
+                return state
+            }
+        }
+        let together = states(), alone = states()
+        for step in [[4, 4, 8], [2, 6, 1]] {
+            let logits = model.decode(step, beams: together)
+            #expect(logits.shape == [prefixes.count, vocabulary])
+            for (b, token) in step.enumerated() {
+                let expected = model.decode([token], state: alone[b], allPositions: false)
+                #expect(maxAbsDifference(logits.row(b).toArray(), expected.toArray()) < 1e-4, "\(name) beam \(b)")
+                #expect(together[b].length == alone[b].length)
+            }
+        }
+    }
+
     @Test(arguments: Seq2SeqFixtures.bart)
     func bartPipelineMatchesTransformersFromText(model name: String) throws {
         let (loaded, folder) = try convertedFixture(name)

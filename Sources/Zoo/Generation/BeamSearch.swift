@@ -47,16 +47,21 @@ struct BeamSearch {
 
         while true {
             // Log-probabilities of each beam's next token, constrained, plus the beam's score. Beams sharing a state
-            // (all of them, at the first step) share its logits.
-            var logits: [ObjectIdentifier: Tensor] = [:]
+            // (all of them, at the first step) share its logits; the distinct states run in one pass.
+            var distinct: [ObjectIdentifier: Int] = [:], states: [DecoderState] = [], tokens: [Int] = []
+            for beam in running where distinct[ObjectIdentifier(beam.state)] == nil {
+                distinct[ObjectIdentifier(beam.state)] = states.count
+                states.append(beam.state)
+                tokens.append(beam.tokens.last!)
+            }
+            let logits = states.count == 1
+                ? model.decode(tokens, state: states[0], allPositions: false) : model.decode(tokens, beams: states)
             var scores = [Float](repeating: 0, count: width * vocabulary)
             for (b, beam) in running.enumerated() {
-                let key = ObjectIdentifier(beam.state)
-                let beamLogits = logits[key] ?? model.decode([beam.tokens.last!], state: beam.state, allPositions: false)
-                logits[key] = beamLogits
+                let beamLogits = logits.data + distinct[ObjectIdentifier(beam.state)]! * vocabulary
                 scores.withUnsafeMutableBufferPointer { buffer in
                     let row = buffer.baseAddress! + b * vocabulary
-                    logSoftmax(beamLogits.data, count: vocabulary, into: row)
+                    logSoftmax(beamLogits, count: vocabulary, into: row)
                     constraints.apply(to: row, count: vocabulary, after: beam.tokens)
                     for j in 0..<vocabulary { row[j] += beam.score }
                 }

@@ -261,15 +261,21 @@ final class BARTModel: AttentionRecordingEncoderDecoder {
 
     /// Token embeddings (scaled when the config says so) plus the positions from `start`, layer-normalised, written
     /// into `x` ([ids.count, width]) with `positionRows` (as large) as scratch.
-    private func embed(_ ids: [Int], start: Int, tokens: Tensor, positions: Tensor, norm: Norm, into x: Tensor,
-                       positionRows: Tensor) {
+    /// The scaled token embeddings of `ids` plus their positions' (from `start` on, or all at `start` for the beams
+    /// of a beam search), normalized, into `x`.
+    private func embed(_ ids: [Int], start: Int, samePosition: Bool = false, tokens: Tensor, positions: Tensor,
+                       norm: Norm, into x: Tensor, positionRows: Tensor) {
         embeddingLookup(tokens, ids: ids, into: x)
         if embeddingScale != 1 {
             let values = x.mutableData
             for i in 0..<x.count { values[i] *= embeddingScale }
         }
         let first = start + BART.positionOffset
-        embeddingLookup(positions, ids: first..<(first + ids.count), into: positionRows)
+        if samePosition {
+            embeddingLookup(positions, ids: [Int](repeating: first, count: ids.count), into: positionRows)
+        } else {
+            embeddingLookup(positions, ids: first..<(first + ids.count), into: positionRows)
+        }
         addInPlace(x, positionRows)
         norm.normalize(x)
     }
@@ -313,18 +319,28 @@ final class BARTModel: AttentionRecordingEncoderDecoder {
 
     func decode(_ tokens: [Int], state: DecoderState, allPositions: Bool,
                 recorders: (decoder: AttentionRecorder, cross: AttentionRecorder)?) -> Tensor {
-        let cache = state.cache, start = cache.length, rows = tokens.count
+        decode(tokens, caches: .sequence(state.cache), input: state.input, allPositions: allPositions,
+               recorders: recorders)
+    }
+
+    func decode(_ tokens: [Int], beams: [DecoderState]) -> Tensor {
+        decode(tokens, caches: .beams(beams.map(\.cache)), input: beams[0].input, allPositions: true, recorders: nil)
+    }
+
+    private func decode(_ tokens: [Int], caches: DecoderCaches, input: EncodedInput, allPositions: Bool,
+                        recorders: (decoder: AttentionRecorder, cross: AttentionRecorder)?) -> Tensor {
+        let cache = caches.first, start = cache.length, rows = tokens.count
         let b = cache.buffers(rows: rows) { DecoderBuffers(rows: rows, config: architecture.config) }
-        embed(tokens, start: start, tokens: decoderEmbedding, positions: decoderPositions, norm: decoderNorm,
-              into: b.x, positionRows: b.projected)
+        embed(tokens, start: start, samePosition: caches.positionsAdded(rows: rows) < rows, tokens: decoderEmbedding,
+              positions: decoderPositions, norm: decoderNorm, into: b.x, positionRows: b.projected)
         for (i, layer) in decoderLayers.enumerated() {
-            layer.attention.selfAttention.decoderSelfAttention(b.x, cache: cache, layer: i,
+            layer.attention.selfAttention.decoderSelfAttention(b.x, caches: caches, layer: i,
                                                                recorder: recorders?.decoder, buffers: b.attention,
                                                                into: b.projected)
             addInPlace(b.x, b.projected)
             layer.norm1.normalize(b.x)
             layer.attention.crossAttention.crossAttention(
-                b.x, keys: state.input.crossKeys[i], values: state.input.crossValues[i], cache: cache,
+                b.x, keys: input.crossKeys[i], values: input.crossValues[i], cache: cache,
                 recorder: recorders?.cross, layer: i, buffers: b.attention, into: b.projected)
             addInPlace(b.x, b.projected)
             layer.norm2.normalize(b.x)
@@ -332,7 +348,7 @@ final class BARTModel: AttentionRecordingEncoderDecoder {
             addInPlace(b.x, b.projected)
             layer.norm3.normalize(b.x)
         }
-        cache.length += rows
+        caches.advance(rows: rows)
         return b.logits.logits(of: b.x, head: outputHead, bias: finalLogitsBias, allPositions: allPositions)
     }
 }

@@ -276,28 +276,38 @@ final class T5Model: AttentionRecordingEncoderDecoder {
 
     func decode(_ tokens: [Int], state: DecoderState, allPositions: Bool,
                 recorders: (decoder: AttentionRecorder, cross: AttentionRecorder)?) -> Tensor {
-        let cache = state.cache, start = cache.length, rows = tokens.count, width = architecture.width
+        decode(tokens, caches: .sequence(state.cache), input: state.input, allPositions: allPositions,
+               recorders: recorders)
+    }
+
+    func decode(_ tokens: [Int], beams: [DecoderState]) -> Tensor {
+        decode(tokens, caches: .beams(beams.map(\.cache)), input: beams[0].input, allPositions: true, recorders: nil)
+    }
+
+    private func decode(_ tokens: [Int], caches: DecoderCaches, input: EncodedInput, allPositions: Bool,
+                        recorders: (decoder: AttentionRecorder, cross: AttentionRecorder)?) -> Tensor {
+        let cache = caches.first, start = cache.length, rows = tokens.count, width = architecture.width
+        let added = caches.positionsAdded(rows: rows)
         let b = cache.buffers(rows: rows) { DecoderBuffers(rows: rows, capacity: cache.capacity, model: self) }
         embeddingLookup(tokenEmbedding, ids: tokens, into: b.x)
-        decoderBias(queries: start..<(start + rows), keys: start + rows, into: b.bias.mutableData)
+        decoderBias(queries: start..<(start + added), keys: start + added, into: b.bias.mutableData)
         for (i, layer) in decoderLayers.enumerated() {
             let attention = layer.attention
             rmsNorm(b.x, weight: layer.norm1, epsilon: epsilon, into: b.h)
-            attention.selfAttention.decoderSelfAttention(b.h, cache: cache, layer: i, bias: b.bias.data,
+            attention.selfAttention.decoderSelfAttention(b.h, caches: caches, layer: i, bias: b.bias.data,
                                                          recorder: recorders?.decoder, buffers: b.attention,
                                                          into: b.projected)
             addInPlace(b.x, b.projected)
             rmsNorm(b.x, weight: layer.norm2, epsilon: epsilon, into: b.h)
-            attention.crossAttention.crossAttention(b.h, keys: state.input.crossKeys[i],
-                                                    values: state.input.crossValues[i], cache: cache,
-                                                    recorder: recorders?.cross, layer: i, buffers: b.attention,
-                                                    into: b.projected)
+            attention.crossAttention.crossAttention(b.h, keys: input.crossKeys[i], values: input.crossValues[i],
+                                                    cache: cache, recorder: recorders?.cross, layer: i,
+                                                    buffers: b.attention, into: b.projected)
             addInPlace(b.x, b.projected)
             rmsNorm(b.x, weight: layer.norm3, epsilon: epsilon, into: b.h)
             layer.mlp(b.h, hidden: b.hidden, upOutput: b.upOutput, into: b.projected)
             addInPlace(b.x, b.projected)
         }
-        cache.length += rows
+        caches.advance(rows: rows)
         rmsNorm(b.x, weight: decoderFinalNorm, epsilon: epsilon, into: b.h)
         if architecture.rescalesOutput {
             let scale = 1 / Float(width).squareRoot(), values = b.h.mutableData

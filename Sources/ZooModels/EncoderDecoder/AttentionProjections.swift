@@ -59,25 +59,43 @@ struct AttentionProjections {
         return linear(attended, weight: output, bias: outputBias)
     }
 
-    /// Causal self-attention of the new rows `x` at the positions after those in `cache`, whose keys and values
-    /// they join (layer `layer`; the caller advances `cache.length` after every layer has run), written into `out`.
-    /// `bias`: [heads, n, cache.length + n]. One row (a decode step) runs the fused single-query attention.
-    func decoderSelfAttention(_ x: Tensor, cache: KVCache, layer: Int, bias: UnsafePointer<Float>? = nil,
+    /// Causal self-attention of the new rows `x` at the positions after those in the caches, whose keys and values
+    /// they join (layer `layer`; the caller advances the caches after every layer has run), written into `out`. One
+    /// sequence's rows see each other causally, `bias` [heads, n, length + n]; each beam's row sees its own cache,
+    /// `bias` [heads, 1, length + 1]. The projections run once for all rows; a row alone over its cache (a decode
+    /// step, or a beam) runs the fused single-query attention.
+    func decoderSelfAttention(_ x: Tensor, caches: DecoderCaches, layer: Int, bias: UnsafePointer<Float>? = nil,
                               recorder: AttentionRecorder? = nil, buffers b: AttentionBuffers, into out: Tensor) {
-        let n = x.shape[0], start = cache.length
-        precondition(cache.width == inner && start + n <= cache.capacity, "decoder: cache too small or wrong width")
         linear(x, weight: query, bias: queryBias, into: b.query)
         linear(x, weight: key, bias: keyBias, into: b.key)
         linear(x, weight: value, bias: valueBias, into: b.value)
+        switch caches {
+        case .sequence(let cache):
+            attend(rows: 0..<x.shape[0], cache: cache, layer: layer, bias: bias, recorder: recorder, buffers: b)
+        case .beams(let caches):
+            precondition(caches.count == x.shape[0], "decoder: one row per beam")
+            for (row, cache) in caches.enumerated() {
+                attend(rows: row..<(row + 1), cache: cache, layer: layer, bias: bias, recorder: nil, buffers: b)
+            }
+        }
+        linear(b.attended, weight: output, bias: outputBias, into: out)
+    }
+
+    /// Appends the keys and values of `rows` (of the buffers' projections) to `cache` and attends from their queries
+    /// over it, causally, into the same rows of `b.attended`.
+    private func attend(rows: Range<Int>, cache: KVCache, layer: Int, bias: UnsafePointer<Float>?,
+                        recorder: AttentionRecorder?, buffers b: AttentionBuffers) {
+        let n = rows.count, start = cache.length, first = rows.lowerBound * inner
+        precondition(cache.width == inner && start + n <= cache.capacity, "decoder: cache too small or wrong width")
         let keys = cache.keys[layer].mutableData, values = cache.values[layer].mutableData
-        (keys + start * inner).update(from: b.key.data, count: n * inner)
-        (values + start * inner).update(from: b.value.data, count: n * inner)
-        biasedAttention(q: b.query.data, queryStride: inner, k: keys, v: values, keyValueStride: inner, rows: n,
-                        keyRows: start + n, heads: heads, headDim: headDim, scale: scale, bias: bias,
-                        causalOffset: start, scores: cache.scores(count: heads * cache.capacity), into: b.attended)
+        (keys + start * inner).update(from: b.key.data + first, count: n * inner)
+        (values + start * inner).update(from: b.value.data + first, count: n * inner)
+        let attended = n == b.attended.shape[0] ? b.attended : b.attended.row(rows.lowerBound)
+        biasedAttention(q: b.query.data + first, queryStride: inner, k: keys, v: values, keyValueStride: inner,
+                        rows: n, keyRows: start + n, heads: heads, headDim: headDim, scale: scale, bias: bias,
+                        causalOffset: start, scores: cache.scores(count: heads * cache.capacity), into: attended)
         recorder?.record(layer: layer, q: b.query.data, queryStride: inner, k: keys, keyStride: inner,
                          headDim: headDim, scale: scale, mask: .causal(firstPosition: start), bias: bias)
-        linear(b.attended, weight: output, bias: outputBias, into: out)
     }
 
     /// The keys and values of the encoder's output, which every decoding step's cross-attention reads.

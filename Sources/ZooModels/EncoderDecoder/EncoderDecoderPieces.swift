@@ -14,6 +14,37 @@ extension EncodedInput {
     }
 }
 
+/// The self-attention caches one decoding pass appends to: one sequence's, which takes any number of new rows, or one
+/// per beam of a beam search, each taking one row (the beams have all run the same number of tokens).
+enum DecoderCaches {
+    case sequence(KVCache)
+    case beams([KVCache])
+
+    /// The cache that keeps the pass's buffers, and whose length is every cache's.
+    var first: KVCache {
+        switch self {
+        case .sequence(let cache): cache
+        case .beams(let caches): caches[0]
+        }
+    }
+
+    /// The positions a pass of `rows` new rows adds to each cache: all of them to a sequence's, one to each beam's.
+    func positionsAdded(rows: Int) -> Int {
+        switch self {
+        case .sequence: rows
+        case .beams: 1
+        }
+    }
+
+    /// Records that a pass of `rows` new rows is in the caches.
+    func advance(rows: Int) {
+        switch self {
+        case .sequence(let cache): cache.length += rows
+        case .beams(let caches): for cache in caches { cache.length += 1 }
+        }
+    }
+}
+
 extension DecoderState {
     /// An empty state for `layers` decoder layers whose self-attention keys and values are `width` wide.
     convenience init(input: EncodedInput, layers: Int, capacity: Int, width: Int) {
