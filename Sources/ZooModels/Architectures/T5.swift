@@ -281,7 +281,8 @@ final class T5Model: AttentionRecordingEncoderDecoder {
     }
 
     func decode(_ tokens: [Int], beams: [DecoderState]) -> Tensor {
-        decode(tokens, caches: .beams(beams.map(\.cache)), input: beams[0].input, allPositions: true, recorders: nil)
+        decode(tokens, caches: .beams(of: beams, tokens: tokens.count), input: beams[0].input, allPositions: true,
+               recorders: nil)
     }
 
     private func decode(_ tokens: [Int], caches: DecoderCaches, input: EncodedInput, allPositions: Bool,

@@ -20,6 +20,14 @@ enum DecoderCaches {
     case sequence(KVCache)
     case beams([KVCache])
 
+    /// The caches of `states`, beams over one input that have all run the same number of tokens, one token each.
+    static func beams(of states: [DecoderState], tokens: Int) -> DecoderCaches {
+        precondition(!states.isEmpty && tokens == states.count, "decoder: one token per beam")
+        precondition(states.allSatisfy { $0.input === states[0].input && $0.length == states[0].length },
+                     "decoder: beams over different inputs or of different lengths")
+        return .beams(states.map(\.cache))
+    }
+
     /// The cache that keeps the pass's buffers, and whose length is every cache's.
     var first: KVCache {
         switch self {
