@@ -56,15 +56,18 @@ public final class DecoderState {
     /// How many tokens the decoder has run.
     public var length: Int { cache.length }
 
-    /// An independent copy: the same input, a copy of the cache's filled rows.
-    public func copy() -> DecoderState {
-        let copy = KVCache(layers: cache.keys.count, capacity: cache.capacity, width: cache.width)
+    /// An independent copy: the same input, a copy of the cache's filled rows; in `reusing`'s cache (a state of the
+    /// same input and shape that is no longer needed) when given, else in a new one.
+    public func copy(reusing spare: DecoderState? = nil) -> DecoderState {
+        precondition(spare.map { $0.input === input && $0.cache.capacity == cache.capacity } ?? true,
+                     "decoder: the spare state is of another input or capacity")
+        let copy = spare?.cache ?? KVCache(layers: cache.keys.count, capacity: cache.capacity, width: cache.width)
         let filled = cache.length * cache.width
         for layer in 0..<cache.keys.count {
             copy.keys[layer].mutableData.update(from: cache.keys[layer].data, count: filled)
             copy.values[layer].mutableData.update(from: cache.values[layer].data, count: filled)
         }
         copy.length = cache.length
-        return DecoderState(input: input, cache: copy)
+        return spare ?? DecoderState(input: input, cache: copy)
     }
 }

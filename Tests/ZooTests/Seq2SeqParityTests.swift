@@ -55,13 +55,18 @@ import ZooTensor
             let last = model.decode([id], state: state, allPositions: false)
             #expect(maxAbsDifference(last.toArray(), all.row(position).toArray()) < 1e-4)
         }
-        // A copied state continues as the original does.
+        // A copied state continues as the original does, also when copied into a state that held other tokens.
         let half = model.makeDecoderState(for: input, capacity: ids.count), split = ids.count / 2
         _ = model.decode(Array(ids.prefix(split)), state: half, allPositions: false)
         let copy = half.copy()
+        let spare = model.makeDecoderState(for: input, capacity: ids.count)
+        _ = model.decode(Array(ids.prefix(split + 1).reversed()), state: spare, allPositions: false)
+        let copyIntoSpare = half.copy(reusing: spare)
+        #expect(copyIntoSpare === spare && spare.length == split)
         let fromOriginal = model.decode(Array(ids.dropFirst(split)), state: half, allPositions: false)
         let fromCopy = model.decode(Array(ids.dropFirst(split)), state: copy, allPositions: false)
-        #expect(fromOriginal.toArray() == fromCopy.toArray())
+        let fromSpare = model.decode(Array(ids.dropFirst(split)), state: copyIntoSpare, allPositions: false)
+        #expect(fromOriginal.toArray() == fromCopy.toArray() && fromCopy.toArray() == fromSpare.toArray())
     }
 
     /// Beams decoded in one pass (as beam search runs them) give each beam the logits it gets decoded alone, over

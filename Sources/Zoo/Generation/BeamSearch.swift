@@ -91,13 +91,16 @@ struct BeamSearch {
             }
             finished = Self.best(width, of: merged.map(\.score)).map { merged[$0] }
 
-            // The running beams' states: a parent continued by several beams is copied for all but the first.
+            // The running beams' states: a parent continued by several beams is copied for all but the first, into
+            // the states of beams that end here while there are any.
+            let continued = Set(next.map { ObjectIdentifier(running[candidates[$0].parent].state) })
+            var spares = running.map(\.state).filter { !continued.contains(ObjectIdentifier($0)) }
             var taken = Set<ObjectIdentifier>()
             running = next.map { index in
                 let candidate = candidates[index], parent = running[candidate.parent]
                 let fresh = taken.insert(ObjectIdentifier(parent.state)).inserted
                 return Beam(tokens: parent.tokens + [candidate.token], score: runningScores[index],
-                            state: fresh ? parent.state : parent.state.copy())
+                            state: fresh ? parent.state : parent.state.copy(reusing: spares.popLast()))
             }
             length += 1
 
