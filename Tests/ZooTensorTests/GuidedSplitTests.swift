@@ -26,6 +26,25 @@ import Testing
         if shape.units >= 16 * threads * shape.minimum { #expect(split.parts > 2 * threads, "\(sizes)") }
     }
 
+    /// With `streams`, SmolLM2's and GPT-2's matrix-vector products run as one contiguous range per thread (at most
+    /// one per unit), of equal length to a unit; fewer when the minimum asks, and one for a loop shorter than two
+    /// minimums.
+    @Test(arguments: [2, 3, 8, 64], [(576, 16), (960, 16), (3072, 16), (49152, 16), (768, 4), (2304, 4), (50257, 4)])
+    func streamsGiveEachThreadOneRange(threads: Int, shape: (count: Int, granularity: Int)) {
+        let split = RangeSplit(count: shape.count, granularity: shape.granularity, minimum: shape.granularity,
+                               threads: threads, streams: true)
+        let units = (shape.count + shape.granularity - 1) / shape.granularity
+        #expect(split.parts == min(threads, units))
+        let lengths = (0..<split.parts).map { split[$0].count }
+        #expect(split[0].lowerBound == 0 && split[split.parts - 1].upperBound == shape.count)
+        #expect(lengths.max()! - lengths.min()! <= 2 * shape.granularity, "\(lengths)")
+        for part in 1..<split.parts { #expect(split[part].lowerBound == split[part - 1].upperBound) }
+        let fewer = RangeSplit(count: shape.count, granularity: shape.granularity, minimum: shape.count / 2,
+                               threads: threads, streams: true)
+        #expect(fewer.parts == 2)
+        #expect(RangeSplit(count: 30, granularity: 1, minimum: 16, threads: threads, streams: true).parts == 1)
+    }
+
     /// One thread runs the loop as one part.
     @Test func oneThreadIsOnePart() {
         #expect(GuidedSplit(units: 1000, threads: 1, minimumUnits: 1).parts == 1)

@@ -56,7 +56,7 @@ private struct BlockProduct {
     var loop: BlockProductRows
     let total, minimum: Int
 
-    func run() { Parallel.forRanges(total, granularity: rowGranularity, minimum: minimum, loop) }
+    func run() { Parallel.forRanges(total, granularity: rowGranularity, minimum: minimum, streams: true, loop) }
 }
 
 /// A range of the rows of all the weights of `blockVectorProducts`, with the input row as floats (`x`) or, when

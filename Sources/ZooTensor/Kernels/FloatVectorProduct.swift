@@ -1,7 +1,7 @@
 import CZooFloat
 
-/// Weight elements per part of a matrix-vector product split across the cores: at least 64 KB of float32 weight,
-/// so that a part is long enough to hide the hand-over and short enough to balance the cores.
+/// Weight elements of the shortest part of a matrix-vector product split across the cores: 64 KB of float32 weight,
+/// long enough to hide the hand-over.
 private let elementsPerPart = 16_384
 
 /// One input row against weight rows stored as float32, float16 or bfloat16, adding to `out` (which holds the bias
@@ -10,7 +10,8 @@ private let elementsPerPart = 16_384
 func floatVectorProduct(_ x: UnsafePointer<Float>, _ weight: Tensor, _ out: UnsafeMutablePointer<Float>) {
     let outputs = weight.shape[0], inputs = weight.shape[1]
     let loop = FloatVectorRows(x: x, w: weight.rawPointer, dtype: weight.dtype, inputs: inputs, out: out)
-    Parallel.forRanges(outputs, granularity: 4, minimum: max(4, elementsPerPart / max(inputs, 1)), loop)
+    let minimum = max(4, elementsPerPart / max(inputs, 1))
+    Parallel.forRanges(outputs, granularity: 4, minimum: minimum, streams: true, loop)
 }
 
 /// A range of the weight rows of `floatVectorProduct`.
@@ -53,7 +54,8 @@ func floatBatchProduct(_ x: UnsafePointer<Float>, rows: Int, _ weight: Tensor, _
     let packed = UnsafeMutablePointer<Float>.allocate(capacity: zoo_matmul_packed_floats(rows, inputs))
     defer { packed.deallocate() }
     zoo_matmul_pack(x, rows, inputs, packed)
-    Parallel.forRanges(outputs, granularity: 4, minimum: max(4, elementsPerPart / max(inputs, 1))) { range in
+    let minimum = max(4, elementsPerPart / max(inputs, 1))
+    Parallel.forRanges(outputs, granularity: 4, minimum: minimum, streams: true) { range in
         zoo_matmul_packed(type, weight.rawPointer + range.lowerBound * rowBytes, inputs, packed, x, rows, inputs,
                           out + range.lowerBound, outputs, range.count)
     }
