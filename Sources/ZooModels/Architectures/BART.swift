@@ -317,19 +317,8 @@ final class BARTModel: AttentionRecordingEncoderDecoder {
         }
     }
 
-    func decode(_ tokens: [Int], state: DecoderState, allPositions: Bool,
+    func decode(_ tokens: [Int], caches: DecoderCaches, input: EncodedInput, allPositions: Bool,
                 recorders: (decoder: AttentionRecorder, cross: AttentionRecorder)?) -> Tensor {
-        decode(tokens, caches: .sequence(state.cache), input: state.input, allPositions: allPositions,
-               recorders: recorders)
-    }
-
-    func decode(_ tokens: [Int], beams: [DecoderState]) -> Tensor {
-        decode(tokens, caches: .beams(of: beams, tokens: tokens.count), input: beams[0].input, allPositions: true,
-               recorders: nil)
-    }
-
-    private func decode(_ tokens: [Int], caches: DecoderCaches, input: EncodedInput, allPositions: Bool,
-                        recorders: (decoder: AttentionRecorder, cross: AttentionRecorder)?) -> Tensor {
         let cache = caches.first, start = cache.length, rows = tokens.count
         let b = cache.buffers(rows: rows) { DecoderBuffers(rows: rows, config: architecture.config) }
         embed(tokens, start: start, samePosition: caches.positionsAdded(rows: rows) < rows, tokens: decoderEmbedding,

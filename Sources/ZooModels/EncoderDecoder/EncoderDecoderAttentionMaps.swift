@@ -8,16 +8,28 @@ protocol AttentionRecordingEncoderDecoder: SequenceToSequenceModel, CrossAttenti
     var encoderHeads: Int { get }
     var decoderHeads: Int { get }
     func encode(_ ids: [Int], recorder: AttentionRecorder?) -> EncodedInput
-    /// With recorders (and an empty state), also records the decoder's self- and cross-attention of every layer.
-    func decode(_ tokens: [Int], state: DecoderState, allPositions: Bool,
+    /// A decoding pass over `input` that appends `tokens` to `caches`. With recorders (and an empty sequence cache),
+    /// also records the decoder's self- and cross-attention of every layer.
+    func decode(_ tokens: [Int], caches: DecoderCaches, input: EncodedInput, allPositions: Bool,
                 recorders: (decoder: AttentionRecorder, cross: AttentionRecorder)?) -> Tensor
 }
 
 extension AttentionRecordingEncoderDecoder {
     public func encode(_ ids: [Int]) -> EncodedInput { encode(ids, recorder: nil) }
 
+    func decode(_ tokens: [Int], state: DecoderState, allPositions: Bool,
+                recorders: (decoder: AttentionRecorder, cross: AttentionRecorder)?) -> Tensor {
+        decode(tokens, caches: .sequence(state.cache), input: state.input, allPositions: allPositions,
+               recorders: recorders)
+    }
+
     public func decode(_ tokens: [Int], state: DecoderState, allPositions: Bool) -> Tensor {
         decode(tokens, state: state, allPositions: allPositions, recorders: nil)
+    }
+
+    public func decode(_ tokens: [Int], beams: [DecoderState]) -> Tensor {
+        decode(tokens, caches: .beams(of: beams, tokens: tokens.count), input: beams[0].input, allPositions: true,
+               recorders: nil)
     }
 
     /// The encoder's self-attention over `tokens`.
