@@ -54,8 +54,7 @@ struct BeamSearch {
                 states.append(beam.state)
                 tokens.append(beam.tokens.last!)
             }
-            let logits = states.count == 1
-                ? model.decode(tokens, state: states[0], allPositions: false) : model.decode(tokens, beams: states)
+            let logits = model.decode(tokens, beams: states)
             var scores = [Float](repeating: 0, count: width * vocabulary)
             for (b, beam) in running.enumerated() {
                 let beamLogits = logits.data + distinct[ObjectIdentifier(beam.state)]! * vocabulary

@@ -259,10 +259,9 @@ final class BARTModel: AttentionRecordingEncoderDecoder {
         }
     }
 
-    /// Token embeddings (scaled when the config says so) plus the positions from `start`, layer-normalised, written
-    /// into `x` ([ids.count, width]) with `positionRows` (as large) as scratch.
-    /// The scaled token embeddings of `ids` plus their positions' (from `start` on, or all at `start` for the beams
-    /// of a beam search), normalized, into `x`.
+    /// Token embeddings (scaled when the config says so) plus the positions from `start` (with `samePosition`, all
+    /// at `start`: the beams of a beam search), layer-normalised, written into `x` ([ids.count, width]) with
+    /// `positionRows` (as large) as scratch.
     private func embed(_ ids: [Int], start: Int, samePosition: Bool = false, tokens: Tensor, positions: Tensor,
                        norm: Norm, into x: Tensor, positionRows: Tensor) {
         embeddingLookup(tokens, ids: ids, into: x)

@@ -4,14 +4,16 @@ import CZooFloat
 /// long enough to hide the hand-over.
 private let elementsPerPart = 16_384
 
+/// The fewest weight rows of `inputs` elements a core takes in the products of this file.
+private func minimumRows(inputs: Int) -> Int { max(4, elementsPerPart / max(inputs, 1)) }
+
 /// One input row against weight rows stored as float32, float16 or bfloat16, adding to `out` (which holds the bias
 /// or zeros): the decode-time product. The SIMD kernels of CZooFloat read each weight once in its stored type (a
 /// 16-bit weight is never expanded in memory), with the rows split across the cores.
 func floatVectorProduct(_ x: UnsafePointer<Float>, _ weight: Tensor, _ out: UnsafeMutablePointer<Float>) {
     let outputs = weight.shape[0], inputs = weight.shape[1]
     let loop = FloatVectorRows(x: x, w: weight.rawPointer, dtype: weight.dtype, inputs: inputs, out: out)
-    let minimum = max(4, elementsPerPart / max(inputs, 1))
-    Parallel.forRanges(outputs, granularity: 4, minimum: minimum, streams: true, loop)
+    Parallel.forRanges(outputs, granularity: 4, minimum: minimumRows(inputs: inputs), streams: true, loop)
 }
 
 /// A range of the weight rows of `floatVectorProduct`.
@@ -54,8 +56,7 @@ func floatBatchProduct(_ x: UnsafePointer<Float>, rows: Int, _ weight: Tensor, _
     let packed = UnsafeMutablePointer<Float>.allocate(capacity: zoo_matmul_packed_floats(rows, inputs))
     defer { packed.deallocate() }
     zoo_matmul_pack(x, rows, inputs, packed)
-    let minimum = max(4, elementsPerPart / max(inputs, 1))
-    Parallel.forRanges(outputs, granularity: 4, minimum: minimum, streams: true) { range in
+    Parallel.forRanges(outputs, granularity: 4, minimum: minimumRows(inputs: inputs), streams: true) { range in
         zoo_matmul_packed(type, weight.rawPointer + range.lowerBound * rowBytes, inputs, packed, x, rows, inputs,
                           out + range.lowerBound, outputs, range.count)
     }
