@@ -116,6 +116,8 @@ size_t zoo_matmul_packed_floats(size_t batch, size_t n) {
     return (chunks ? chunks : 1) * ZOO_MATMUL_CHUNK * batch;
 }
 
+int zoo_matmul_packs(size_t n) { return n >= 16 && n * sizeof(float) % 4096 == 0; }
+
 void zoo_matmul_pack(const float *x, size_t batch, size_t n, float *packed) {
     size_t whole = n & ~(size_t)15;
     for (size_t c = 0; c < whole; c += ZOO_MATMUL_CHUNK) {
@@ -125,10 +127,10 @@ void zoo_matmul_pack(const float *x, size_t batch, size_t n, float *packed) {
     }
 }
 
-#define ARGS (w, stride, packed, x, batch, n, out, out_stride, rows)
+#define ARGS (w, stride, packed, x, batch, n, bias, out, out_stride, rows)
 static void zoo_matmul_packed_at_level(int level, zoo_weight_type type, const void *weight, size_t stride,
-                                       const float *packed, const float *x, size_t batch, size_t n, float *out,
-                                       size_t out_stride, size_t rows) {
+                                       const float *packed, const float *x, size_t batch, size_t n, const float *bias,
+                                       float *out, size_t out_stride, size_t rows) {
     if (type == ZOO_WEIGHT_F32) {
         const float *w = weight;
         DISPATCH_AT(level, matmul_f32)
@@ -141,15 +143,18 @@ static void zoo_matmul_packed_at_level(int level, zoo_weight_type type, const vo
 }
 #undef ARGS
 void zoo_matmul_packed(zoo_weight_type type, const void *w, size_t stride, const float *packed, const float *x,
-                       size_t batch, size_t n, float *out, size_t out_stride, size_t rows) {
-    zoo_matmul_packed_at_level(zoo_level(), type, w, stride, packed, x, batch, n, out, out_stride, rows);
+                       size_t batch, size_t n, const float *bias, float *out, size_t out_stride, size_t rows) {
+    zoo_matmul_packed_at_level(zoo_level(), type, w, stride, packed, x, batch, n, bias, out, out_stride, rows);
 }
 void zoo_matmul_at_level(int level, zoo_weight_type type, const void *w, size_t stride, const float *x, size_t batch,
-                         size_t n, float *out, size_t out_stride, size_t rows) {
-    float *packed = malloc(zoo_matmul_packed_floats(batch, n) * sizeof(float));
-    if (!packed) abort();
-    zoo_matmul_pack(x, batch, n, packed);
-    zoo_matmul_packed_at_level(level, type, w, stride, packed, x, batch, n, out, out_stride, rows);
+                         size_t n, int pack, const float *bias, float *out, size_t out_stride, size_t rows) {
+    float *packed = 0;
+    if (pack) {
+        packed = malloc(zoo_matmul_packed_floats(batch, n) * sizeof(float));
+        if (!packed) abort();
+        zoo_matmul_pack(x, batch, n, packed);
+    }
+    zoo_matmul_packed_at_level(level, type, w, stride, packed, x, batch, n, bias, out, out_stride, rows);
     free(packed);
 }
 #define ARGS (source, n, out)

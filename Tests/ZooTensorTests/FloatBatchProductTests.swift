@@ -33,36 +33,51 @@ import ZooTensor
 
     /// Odd shapes: weight rows not a multiple of 4, inputs with a tail after the last 16 and more than one chunk of
     /// 256 columns, whole chunks only (20 × 512, weight rows prefetched a block ahead), fewer than 16 inputs (the
-    /// tail alone); input row counts below, at and above the 4-row tile, up to the 16 the kernel takes.
-    @Test(arguments: [DType.float32, .float16, .bfloat16], [(7, 37), (13, 531), (64, 16), (20, 512), (6, 9)])
+    /// tail alone), rows 1,024 floats apart (which `linear` packs); input row counts below, at and above the 4-row
+    /// tile, up to the 16 the kernel takes; input rows packed and read in place; with a bias and without. The output
+    /// starts out as NaN: the product sets it.
+    @Test(arguments: [DType.float32, .float16, .bfloat16], [(7, 37), (13, 531), (64, 16), (20, 512), (6, 9), (5, 1024)])
     func everyLevelMatchesDoublePrecision(type: DType, shape: (Int, Int)) {
         let (outputs, inputs) = shape
         let weight = Tensor(shape: [outputs, inputs], values: values(outputs * inputs, seed: 21)).converted(to: type)
+        let bias = values(outputs, seed: 23)
         for rows in [2, 3, 4, 5, 9, 16] {
-            let x = values(rows * inputs, seed: 22), initial = values(rows * outputs, seed: 23)
+            let x = values(rows * inputs, seed: 22)
             for level in Self.levels {
-                var y = initial
-                y.withUnsafeMutableBufferPointer { y in
-                    let kind = type == .float32 ? ZOO_WEIGHT_F32 : type == .float16 ? ZOO_WEIGHT_F16 : ZOO_WEIGHT_BF16
-                    zoo_matmul_at_level(level, kind, weight.rawPointer, inputs, x, rows, inputs, y.baseAddress!,
-                                        outputs, outputs)
+                for (pack, biased) in [(0, true), (1, true), (0, false), (1, false)] {
+                    var y = [Float](repeating: .nan, count: rows * outputs)
+                    y.withUnsafeMutableBufferPointer { y in
+                        let kind = type == .float32 ? ZOO_WEIGHT_F32 : type == .float16 ? ZOO_WEIGHT_F16 : ZOO_WEIGHT_BF16
+                        zoo_matmul_at_level(level, kind, weight.rawPointer, inputs, x, rows, inputs, Int32(pack),
+                                            biased ? bias : nil, y.baseAddress!, outputs, outputs)
+                    }
+                    let initial = (0..<rows).flatMap { _ in biased ? bias : [Float](repeating: 0, count: outputs) }
+                    Self.check(y, x: x, weight: weight, initial: initial, rows: rows,
+                               "\(type) level \(level) × \(rows), packed \(pack), bias \(biased)")
                 }
-                Self.check(y, x: x, weight: weight, initial: initial, rows: rows, "\(type) level \(level) × \(rows)")
             }
         }
     }
 
-    /// `linear` with a few rows and a weight large enough to split across the cores, with a bias; and with more rows
-    /// than the kernel takes, which run in passes of 16 (33 rows: a last pass of one row, which runs the
-    /// matrix-vector kernel; 37: a last pass of 5; 128: the most a float32 weight runs in passes, 129 going to BLAS).
+    /// `linear` with a few rows and a weight large enough to split across the cores, with a bias and without; and
+    /// with more rows than the kernel takes, which run in passes of 16 (33 rows: a last pass of one row, which runs
+    /// the matrix-vector kernel; 37: a last pass of 5; 128: the most a float32 weight runs in passes, 129 going to
+    /// BLAS); inputs of 200 (read in place) and of 1,024 (packed). The output tensor is reused, so every path must
+    /// set what it holds rather than add to it.
     @Test(arguments: [DType.float32, .float16, .bfloat16], [2, 16, 33, 37, 128, 129])
     func linearMatchesDoublePrecision(type: DType, rows: Int) {
-        let outputs = 301, inputs = 200
-        let weight = Tensor(shape: [outputs, inputs], values: values(outputs * inputs, seed: 24)).converted(to: type)
-        let x = values(rows * inputs, seed: 25), bias = values(outputs, seed: 26)
-        let y = linear(Tensor(shape: [rows, inputs], values: x), weight: weight,
-                       bias: Tensor(shape: [outputs], values: bias)).toArray()
-        let initial = (0..<rows).flatMap { _ in bias }
-        Self.check(y, x: x, weight: weight, initial: initial, rows: rows, "linear \(type) × \(rows)")
+        for inputs in [200, 1024] {
+            let outputs = 301
+            let weight = Tensor(shape: [outputs, inputs], values: values(outputs * inputs, seed: 24)).converted(to: type)
+            let x = Tensor(shape: [rows, inputs], values: values(rows * inputs, seed: 25))
+            let bias = values(outputs, seed: 26)
+            let y = Tensor(shape: [rows, outputs], values: [Float](repeating: .nan, count: rows * outputs))
+            for biased in [true, false] {
+                linear(x, weight: weight, bias: biased ? Tensor(shape: [outputs], values: bias) : nil, into: y)
+                let initial = (0..<rows).flatMap { _ in biased ? bias : [Float](repeating: 0, count: outputs) }
+                Self.check(y.toArray(), x: x.toArray(), weight: weight, initial: initial, rows: rows,
+                           "linear \(type) × \(rows) × \(inputs), bias \(biased)")
+            }
+        }
     }
 }

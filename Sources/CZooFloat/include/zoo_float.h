@@ -38,20 +38,24 @@ typedef enum { ZOO_WEIGHT_F32 = 0, ZOO_WEIGHT_F16 = 1, ZOO_WEIGHT_BF16 = 2 } zoo
 #define ZOO_MATMUL_CHUNK 256
 /// Floats of the buffer zoo_matmul_pack fills for `batch` rows of n.
 size_t zoo_matmul_packed_floats(size_t batch, size_t n);
+/// Whether the small-batch product reads input rows of n floats packed: rows n floats apart share first-level
+/// cache sets when n·4 is a multiple of 4096 (3072, 2048), and its tiles then evict one another's lines.
+int zoo_matmul_packs(size_t n);
 /// Copies the first n & ~15 columns of `batch` input rows (n floats apart) into `packed`, a chunk of
 /// ZOO_MATMUL_CHUNK columns at a time, the rows of a chunk ZOO_MATMUL_CHUNK floats apart: the layout the
-/// small-batch product reads, made once for all the weight rows of a product.
+/// small-batch product reads when zoo_matmul_packs(n), made once for all the weight rows of a product.
 void zoo_matmul_pack(const float *x, size_t batch, size_t n, float *packed);
-/// The small-batch product: out[b·out_stride + r] += Σ_i w[r·stride + i] · x[b·n + i] for b in 0..<batch
-/// (batch ≤ ZOO_MATMUL_BATCH) and r in 0..<rows, a few input rows against weight rows of the given type, each weight
-/// row read from memory once for all the input rows. The input rows come packed by zoo_matmul_pack; `x` is still
-/// read for the columns after the last multiple of 16.
+/// The small-batch product: out[b·out_stride + r] = bias[r] + Σ_i w[r·stride + i] · x[b·n + i] (0 for a null bias)
+/// for b in 0..<batch (batch ≤ ZOO_MATMUL_BATCH) and r in 0..<rows, a few input rows against weight rows of the given
+/// type, each weight row read from memory once for all the input rows. The input rows come packed by
+/// zoo_matmul_pack, or with `packed` null are read from `x` in place; `x` is read for the columns after the last
+/// multiple of 16 in any case. Writing the bias with the sums saves filling the output before the product.
 void zoo_matmul_packed(zoo_weight_type type, const void *w, size_t stride, const float *packed, const float *x,
-                       size_t batch, size_t n, float *out, size_t out_stride, size_t rows);
-/// The same product, packing the input rows itself, with the vectors of `level` (0 baseline, 1 AVX2, 2 AVX-512; at
-/// most `zoo_simd_level()`), so that tests can run every version.
+                       size_t batch, size_t n, const float *bias, float *out, size_t out_stride, size_t rows);
+/// The same product with the vectors of `level` (0 baseline, 1 AVX2, 2 AVX-512; at most `zoo_simd_level()`),
+/// packing the input rows itself when `pack` is set, so that tests can run every version both ways.
 void zoo_matmul_at_level(int level, zoo_weight_type type, const void *w, size_t stride, const float *x, size_t batch,
-                         size_t n, float *out, size_t out_stride, size_t rows);
+                         size_t n, int pack, const float *bias, float *out, size_t out_stride, size_t rows);
 
 /// out[i] = weights[i] widened exactly to float32, for n values of the given type (an embedding row, a 16-bit
 /// tensor read as float32); zoo_widen_at_level picks the vectors as zoo_matmul_at_level does.

@@ -20,9 +20,15 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, into result
     precondition(x.shape.count == 2 && weight.shape.count == 2 && x.shape[1] == weight.shape[1],
                  "linear: input \(x.shape) does not fit weight \(weight.shape)")
     let rows = x.shape[0], inputs = x.shape[1], outputs = weight.shape[0]
-    fillWithBias(result, rows: rows, outputs: outputs, bias: bias)
     let out = result.mutableData
     let blockType = weight.dtype.isQuantized
+    let blas = weight.dtype == .float32 && rows > passedRows
+    if rows == 1 || blas {
+        fillWithBias(result, rows: rows, outputs: outputs, bias: bias)
+    } else {
+        // The small-batch products write the bias with their sums.
+        checkShapes(result, rows: rows, outputs: outputs, bias: bias)
+    }
     if rows == 1 {
         if blockType {
             withUnsafePointer(to: weight) { weight in
@@ -35,20 +41,27 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, into result
             floatVectorProduct(x.data, weight, out)
         }
     } else if rows <= smallBatchRows && !blockType {
-        floatBatchProduct(x.data, rows: rows, weight, out)
-    } else if weight.dtype == .float32 && rows > passedRows {
+        floatBatchProduct(x.data, rows: rows, weight, bias: bias?.data, out)
+    } else if blas {
         floatProduct(x.data, weight.data, rows: rows, inputs: inputs, outputs: outputs, beta: bias == nil ? 0 : 1, out)
     } else {
-        batchProduct(x.data, rows: rows, weight, out)
+        batchProduct(x.data, rows: rows, weight, bias: bias?.data, out)
+    }
+}
+
+/// Checks that `out` is [rows, outputs] and `bias`, if any, [outputs].
+func checkShapes(_ out: Tensor, rows: Int, outputs: Int, bias: Tensor?) {
+    precondition(out.shape == [rows, outputs], "linear: output \(out.shape) is not [\(rows), \(outputs)]")
+    if let bias {
+        precondition(bias.shape == [outputs], "linear: bias \(bias.shape) does not fit \(outputs) outputs")
     }
 }
 
 /// Sets `out` ([rows, outputs]) to what a linear layer's products are added to: the bias in every row, or zeros.
 func fillWithBias(_ out: Tensor, rows: Int, outputs: Int, bias: Tensor?) {
-    precondition(out.shape == [rows, outputs], "linear: output \(out.shape) is not [\(rows), \(outputs)]")
+    checkShapes(out, rows: rows, outputs: outputs, bias: bias)
     let target = out.mutableData
     guard let bias else { return target.update(repeating: 0, count: rows * outputs) }
-    precondition(bias.shape == [outputs], "linear: bias \(bias.shape) does not fit \(outputs) outputs")
     for r in 0..<rows { (target + r * outputs).update(from: bias.data, count: outputs) }
 }
 
