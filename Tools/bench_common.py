@@ -55,18 +55,41 @@ def seconds(function):
 def measure_in_turn(group, label, measures, repeats):
     """Runs `measure.measure(results)` for every measure (an object with a `name`), repeat after repeat, going round
     all of them in turn so that a change in the machine's load touches each alike; then prints a row per workload
-    each recorded: tok/s for decode, GB/s for the read bandwidth, ms otherwise."""
+    each recorded: tok/s for decode, GB/s for the read bandwidth, ms otherwise.
+    A measure listed twice runs twice a round, into the same results (the read bandwidth, on both sides of the
+    decode it bounds)."""
     results = {measure.name: {} for measure in measures}
     for repeat in range(repeats):
         for measure in measures:
             log(f"{label}: {measure.name}, repeat {repeat + 1} of {repeats}")
             time.sleep(0.5)  # lets the previous runtime's worker threads stop spinning
             measure.measure(results[measure.name])
-    for measure in measures:
-        for workload, values in results[measure.name].items():
+    for name in results:
+        for workload, values in results[name].items():
             unit = "tok/s" if workload.startswith("decode") else "GB/s" if workload == "read bandwidth" else "ms"
             note = "one load, warm page cache" if workload.startswith("load") and len(values) == 1 else ""
-            row(group, workload, unit, measure.name, values, note)
+            row(group, workload, unit, name, values, note)
+
+
+class ZooDecoder:
+    """`zoo bench` on a decoder of the benchmark zoo, one repeat per call (each its own process, after one untimed
+    run): decode of `new` tokens after `prompt`, the load to first token when `load`, and a prompt of each of
+    `lengths`; `options` are more `zoo bench` flags (--int8-activations)."""
+
+    def __init__(self, zoo, model, name, lengths, prompt, new, options=(), load=True):
+        self.zoo, self.model, self.name, self.lengths = zoo, model, name, lengths
+        self.prompt, self.new, self.options, self.load = prompt, new, list(options), load
+
+    def measure(self, results):
+        figures = zoo_json(self.zoo, "bench", self.model, "--prompt-tokens", str(self.prompt), "--new-tokens",
+                           str(self.new), "--repeats", "1", *self.options, *([] if self.load else ["--skip-load"]))
+        results.setdefault(f"decode {self.prompt}+{self.new}", []).extend(figures["decode_tok_per_s"])
+        if self.load:
+            results.setdefault("load to first token", []).extend(figures["load_ms"])
+        for length in self.lengths:
+            figures = zoo_json(self.zoo, "bench", self.model, "--prompt-tokens", str(length), "--new-tokens", "0",
+                               "--repeats", "1", "--skip-load", *self.options)
+            results.setdefault(f"prompt {length}", []).extend(figures["prompt_ms"])
 
 
 def zoo_json(zoo, *args):

@@ -1,6 +1,7 @@
 """GPT-2 124M rows of Tools/bench: greedy decode, prompt processing at 128/512/1024 tokens, load to first token and
-peak memory, in Zoo (float32, float16, bfloat16 weights), PyTorch (float32, 2 threads) and CTranslate2 (float32 and
-int8, converted with ct2-transformers-converter from the same Hugging Face folder).
+peak memory, in Zoo (float32, float16, bfloat16 weights, and Q8_0 from `zoo convert --dtype int8` with float32 or
+int8 activations), PyTorch (float32, 2 threads) and CTranslate2 (float32 and int8, converted with
+ct2-transformers-converter from the same Hugging Face folder), all measured in turn.
 
     Tools/.venv/bin/python Tools/bench_gpt2.py --zoo .build/release/zoo [--repeats 3] [--quick]
 
@@ -17,8 +18,8 @@ import subprocess
 import sys
 import time
 
-from bench_common import (BENCH, GPT2_VOCAB, arguments, copy_files, ct2_convert, log, measure_in_turn, peak_rss_mb,
-                          prompt_ids, row, seconds, zoo_convert, zoo_json)
+from bench_common import (BENCH, GPT2_VOCAB, ZooDecoder, arguments, copy_files, ct2_convert, log, measure_in_turn,
+                          peak_rss_mb, prompt_ids, row, seconds, zoo_convert)
 
 MODEL = BENCH / "gpt2-124m"
 GROUP = "GPT-2 124M"
@@ -99,25 +100,15 @@ def child(kind):
     runner.generate(NEW)
 
 
-class ZooRunner:
-    """`zoo bench` on one model of the benchmark zoo, one repeat per call."""
+class ZooRunner(ZooDecoder):
+    """A Zoo model of the GPT-2 rows: decode, load, prompts, and its peak memory generating."""
 
-    def __init__(self, zoo, model, name, lengths):
-        self.zoo, self.model, self.name, self.lengths = zoo, model, name, lengths
-
-    def measure(self, results):
-        figures = zoo_json(self.zoo, "bench", self.model, "--prompt-tokens", str(PROMPT), "--new-tokens", str(NEW),
-                           "--repeats", "1")
-        results.setdefault(f"decode {PROMPT}+{NEW}", []).extend(figures["decode_tok_per_s"])
-        results.setdefault("load to first token", []).extend(figures["load_ms"])
-        for length in self.lengths:
-            figures = zoo_json(self.zoo, "bench", self.model, "--prompt-tokens", str(length), "--new-tokens", "0",
-                               "--repeats", "1", "--skip-load")
-            results.setdefault(f"prompt {length}", []).extend(figures["prompt_ms"])
+    def __init__(self, zoo, model, name, lengths, options=()):
+        super().__init__(zoo, model, name, lengths, PROMPT, NEW, options)
 
     def peak_memory(self):
         rss = peak_rss_mb([self.zoo, "generate", self.model, "The quick brown fox jumps over the lazy",
-                           "--max-new-tokens", str(NEW), "--zoo", str(BENCH / "zoo")])
+                           "--max-new-tokens", str(NEW), "--zoo", str(BENCH / "zoo"), *self.options])
         weights = (BENCH / "zoo" / self.model / "weights.h5").stat().st_size / 1e6
         kv_cache = 12 * 2 * (PROMPT + NEW) * 768 * 4 / 1e6
         return rss, f"budget: weights {weights:.0f} MB + 20% + KV cache {kv_cache:.0f} MB = {weights * 1.2 + kv_cache:.0f} MB"
@@ -166,17 +157,22 @@ def main():
     lengths = [128] if args.quick else [128, 512, 1024]
     build_model()
     measures = []
-    for model, runtime, dtype in [("gpt2-124m", "zoo", None), ("gpt2-124m-f16", "zoo f16", "f16"),
-                                  ("gpt2-124m-bf16", "zoo bf16", "bf16")]:
+    for model, runtime, dtype, options in [("gpt2-124m", "zoo", None, ()), ("gpt2-124m-f16", "zoo f16", "f16", ()),
+                                           ("gpt2-124m-bf16", "zoo bf16", "bf16", ()),
+                                           ("gpt2-124m-int8", "zoo int8", "int8", ()),
+                                           ("gpt2-124m-int8", "zoo int8 int8-act", "int8", ("--int8-activations",))]:
         zoo_convert(args.zoo, MODEL, model, dtype)
-        measures.append(ZooRunner(args.zoo, model, runtime, lengths if dtype is None else lengths[:1]))
+        measures.append(ZooRunner(args.zoo, model, runtime, lengths if dtype is None else lengths[:1], options))
+    # The read bandwidth changes from minute to minute here: it is measured just before and just after each repeat
+    # of the float32 decode it bounds.
+    if shutil.which("gcc") and platform.machine() == "x86_64":
+        bound = BandwidthBound(BENCH)
+        measures[:1] = [bound, measures[0], bound]
     for make in (TorchRunner, lambda: CT2Runner("float32"), lambda: CT2Runner("int8")):
         log("GPT-2: loading a peer")
         measures.append(PeerMeasure(make(), lengths))
-    if shutil.which("gcc") and platform.machine() == "x86_64":
-        measures.append(BandwidthBound(BENCH))
     measure_in_turn(GROUP, "GPT-2", measures, args.repeats)
-    for measure in measures:
+    for measure in {measure.name: measure for measure in measures}.values():
         if isinstance(measure, BandwidthBound):
             continue
         rss, note = measure.peak_memory()

@@ -24,7 +24,7 @@ fi
     "ctranslate2==4.8.5" \
     "sentencepiece==0.2.3" \
     "protobuf==7.36.2"
-# llama.cpp, the peer of the GGUF benchmark rows (Tools/bench_quantized.py). PyPI has only its source: pip builds it
+# llama.cpp, the peer of the GGUF benchmark rows (Tools/bench_smollm2.py). PyPI has only its source: pip builds it
 # with gcc and a cmake it fetches from PyPI, about an hour on 2 busy cores, so only when it is missing.
 if ! "$venv/bin/python" -c "import llama_cpp" 2>/dev/null; then
     "$venv/bin/pip" install --quiet "llama-cpp-python==0.3.36" "diskcache==5.6.3"
