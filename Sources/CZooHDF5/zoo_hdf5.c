@@ -67,3 +67,46 @@ hid_t zoo_h5t_create_float16(void) { return create_float16_layout(10, 5, 10, 15)
 hid_t zoo_h5t_create_bfloat16(void) { return create_float16_layout(7, 8, 7, 127); }
 
 haddr_t zoo_haddr_undef(void) { return HADDR_UNDEF; }
+
+// The file image callbacks of zoo_h5p_lend_image. libhdf5 asks for a buffer and copies the image into it when the
+// image is set on the property list, when the list is copied and when the file opens; every buffer asked for here
+// is the lent image itself (udata), so each of those copies is from the image onto itself and is skipped. A read-only
+// open never grows the image. Nothing is allocated, so nothing is freed.
+static void *lent_image(size_t size, H5FD_file_image_op_t op, void *image) {
+    (void)size;
+    (void)op;
+    return image;
+}
+
+static void *lent_copy(void *dest, const void *src, size_t size, H5FD_file_image_op_t op, void *image) {
+    (void)size;
+    (void)op;
+    return dest == image && src == image ? dest : NULL;
+}
+
+static void *lent_resize(void *ptr, size_t size, H5FD_file_image_op_t op, void *image) {
+    (void)ptr;
+    (void)size;
+    (void)op;
+    (void)image;
+    return NULL;
+}
+
+static herr_t lent_release(void *ptr, H5FD_file_image_op_t op, void *image) {
+    (void)op;
+    return ptr == image ? 0 : -1;
+}
+
+static void *lent_udata_copy(void *image) { return image; }
+static herr_t lent_udata_free(void *image) {
+    (void)image;
+    return 0;
+}
+
+herr_t zoo_h5p_lend_image(hid_t access, const void *image, size_t size) {
+    H5FD_file_image_callbacks_t callbacks = {lent_image, lent_copy, lent_resize, lent_release, lent_udata_copy,
+                                             lent_udata_free, (void *)image};
+    if (H5Pset_fapl_core(access, 1 << 20, 0) < 0) return -1;
+    if (H5Pset_file_image_callbacks(access, &callbacks) < 0) return -1;
+    return H5Pset_file_image(access, (void *)image, size);
+}

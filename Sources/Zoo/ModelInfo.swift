@@ -18,7 +18,7 @@ public struct ModelInfo: Codable, Sendable {
 
     init(model: StoredModel) throws {
         let metadata = try model.metadata()
-        let weights = try ZooWeights(contentsOf: model.file(StoredModel.weightsFile))
+        let weights = try ZooWeights(contentsOf: model.file(StoredModel.weightsFile), readingAll: false)
         let files = (try? FileManager.default.contentsOfDirectory(atPath: model.folder.path)) ?? []
         name = model.name
         path = model.folder.path

@@ -170,14 +170,25 @@ private func fileSize(_ url: URL) throws(FormatError) -> Int {
     return Int(info.st_size)
 }
 
-/// Size and SHA-256 of a file, read in chunks: model files are hundreds of megabytes.
-/// The size and SHA-256 of one file, read in 1 MiB chunks.
+/// O_DIRECT, which the Glibc module leaves out (glibc defines it only with _GNU_SOURCE): Linux's value for it.
+#if arch(arm64) || arch(arm)
+let openDirect: Int32 = 0o200000
+#else
+let openDirect: Int32 = 0o40000
+#endif
+
+/// The size and SHA-256 of one file, read in 1 MiB chunks from the disk past the page cache (O_DIRECT, where the
+/// file system allows it): what is checked is what is stored, and a weights file's pages, read in with read(),
+/// would come into the page cache in small folios, which a model that maps the file later could not map as 2 MB
+/// pages (see `mapRegularFile`).
 public func hashFile(_ url: URL) throws(FormatError) -> Manifest.Entry {
     let path = url.path
-    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    var descriptor = open(path, O_RDONLY | O_CLOEXEC | openDirect)
+    if descriptor < 0 && errno == EINVAL { descriptor = open(path, O_RDONLY | O_CLOEXEC) }
     guard descriptor >= 0 else { throw FormatError(path: path, String(cString: strerror(errno))) }
     defer { close(descriptor) }
-    let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
+    // Direct reads need a buffer aligned to the device's blocks.
+    let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 4096)
     defer { chunk.deallocate() }
     var hasher = SHA256()
     var size = 0

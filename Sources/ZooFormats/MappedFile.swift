@@ -28,9 +28,10 @@ func mapRegularFile(_ url: URL) throws(FormatError) -> Storage {
 }
 
 /// Reads every page of `storage`, a mapping from `mapRegularFile`, through the mapping (a hint: failures are
-/// ignored, and a file that is already cached keeps its pages as they are). Call it before anything reads the file
-/// another way: pages read with read() or pread() come into the page cache in small folios, and a 2 MB stretch
-/// that holds one can then never be mapped as a huge page.
+/// ignored, and a file that is already cached keeps its pages as they are). Pages read this way come into the page
+/// cache as 2 MB folios where the kernel can; pages read with read() or pread() come in small folios, and a 2 MB
+/// stretch that holds one can then never be mapped as a huge page (which is why libhdf5 reads a zoo file through
+/// its mapping too).
 func prefault(_ storage: Storage) {
     guard storage.byteCount > 0 else { return }
     _ = madvise(storage.base, storage.byteCount, MADV_POPULATE_READ)

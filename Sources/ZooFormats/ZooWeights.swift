@@ -1,9 +1,12 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import CZooHDF5
 import Foundation
 import ZooTensor
 
-/// A zoo weights file (`weights.h5`, Formats/zoo-checkpoint-v1.md) opened for reading. Opening validates the whole
-/// file with libhdf5, then maps it once; tensors are views into that mapping, never copies.
+/// A zoo weights file (`weights.h5`, Formats/zoo-checkpoint-v1.md) opened for reading. Opening maps the file once and
+/// validates it with libhdf5, which reads it through that mapping; tensors are views into the mapping, never copies.
 public final class ZooWeights: Sendable {
     private let table: TensorTable
 
@@ -11,13 +14,18 @@ public final class ZooWeights: Sendable {
     /// The tensor names, sorted.
     public var names: [String] { table.names }
 
-    public init(contentsOf url: URL) throws(FormatError) {
+    /// With `readingAll` (a model about to run), every page of the file is read in through the mapping first, in
+    /// one pass, rather than as the first forward pass touches them; without it (`zoo list`, `zoo info`) only the
+    /// pages libhdf5 reads for the metadata come in.
+    public init(contentsOf url: URL, readingAll: Bool = true) throws(FormatError) {
         let path = url.path
         let mapping = try mapRegularFile(url)
-        // libhdf5 reads the metadata with pread, and a zoo file's metadata sits between its datasets: read first,
-        // the stretches around it stayed in small pages (a third of BERT-base's weights and two thirds of
-        // SmolLM2's), which decode then read with a TLB miss every 4 KB.
-        prefault(mapping)
+        // A weights file is read where a tensor or a header lies, not in order. Without read-ahead, a page fault
+        // brings in the 2 MB page around it and no more: read-ahead from where an earlier sparse reader stopped (libhdf5
+        // here or in another process's `zoo list`) brought the stretches after it in as small pages, a third of
+        // SmolLM2's weights after one `zoo list` on a cold page cache.
+        _ = madvise(mapping.base, mapping.byteCount, MADV_RANDOM)
+        if readingAll { prefault(mapping) }
         try checkSuperblock(mapping, ErrorContext(path: path))
         let entries = try withHDF5(path: path) { () throws(FormatError) in
             try readCatalog(path: path, file: mapping)
@@ -71,8 +79,14 @@ private func readCatalog(path: String, file mapping: Storage) throws(FormatError
     guard H5Pset_fclose_degree(access, H5F_CLOSE_STRONG) >= 0 else {
         throw context.hdf5Error("cannot set the file close degree")
     }
-    guard disableFileLocks(access) else { throw context.hdf5Error("cannot disable file locks") }
-    let file = H5Fopen(path, zoo_h5f_acc_rdonly(), access)
+    // libhdf5 reads the file where it is mapped: a page it reads comes in through the mapping, as a 2 MB page
+    // where the kernel can, and a model that only has its metadata read (`zoo list`) is read no further.
+    guard zoo_h5p_lend_image(access, mapping.base, fileSize) >= 0 else {
+        throw context.hdf5Error("cannot lend the mapped file to libhdf5")
+    }
+    // The in-memory driver refuses a name that is an existing file, and tells open files apart by name: each image
+    // gets one that no file can have (/dev/null is not a directory) and no other open image has.
+    let file = H5Fopen("/dev/null/zoo-image-\(UInt(bitPattern: mapping.base))", zoo_h5f_acc_rdonly(), access)
     guard file >= 0 else { throw context.hdf5Error("cannot open as HDF5") }
     defer { H5Fclose(file) }
     try checkRootAttributes(file, context)

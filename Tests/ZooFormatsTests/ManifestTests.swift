@@ -29,6 +29,35 @@ import Testing
         }
     }
 
+    /// Whether the temporary directory's file system takes direct reads (tmpfs does not).
+    static let directReadsWork: Bool = {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("zoo-direct-\(UUID().uuidString)").path
+        guard FileManager.default.createFile(atPath: path, contents: Data(count: 4096)) else { return false }
+        defer { unlink(path) }
+        let descriptor = open(path, O_RDONLY | openDirect)
+        if descriptor >= 0 { close(descriptor) }
+        return descriptor >= 0
+    }()
+
+    /// Hashing reads the disk past the page cache: a file whose pages were dropped is hashed right and stays out of
+    /// the cache, so that a model mapping it later gets its 2 MB pages.
+    @Test(.enabled(if: directReadsWork)) func hashingLeavesTheFileOutOfThePageCache() throws {
+        try withTemporaryDirectory { directory in
+            let url = directory.appendingPathComponent("weights.h5")
+            let data = Data((0..<(8 << 20) + 5).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 >> 13) })
+            try data.write(to: url)
+            let file = open(url.path, O_RDONLY | O_CLOEXEC)
+            try #require(file >= 0)
+            defer { close(file) }
+            #expect(fsync(file) == 0 && posix_fadvise(file, 0, 0, POSIX_FADV_DONTNEED) == 0)
+            try #require(try residentPages(file).resident < 64, "the file's pages stayed cached: nothing to test")
+            let entry = try hashFile(url)
+            #expect(entry.size == data.count)
+            #expect(entry.sha256 == SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined())
+            #expect(try residentPages(file).resident < 64)
+        }
+    }
+
     @Test func writtenManifestReadsBackAndIsExcludedFromItself() throws {
         try withTemporaryDirectory { directory in
             let folder = try makeFolder(in: directory)

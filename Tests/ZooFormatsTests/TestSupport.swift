@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import Testing
 import ZooTensor
@@ -23,4 +26,17 @@ func fixture(_ name: String) -> URL {
 /// A tensor of `dtype` holding `values` (which must be exact in that dtype for comparisons to hold).
 func makeTensor(_ shape: [Int], _ values: [Float], _ dtype: DType) -> Tensor {
     Tensor(shape: shape, values: values).converted(to: dtype)
+}
+
+/// How many of the pages of the open file `file` are in the page cache, read from a mapping that touches none.
+func residentPages(_ file: Int32) throws -> (resident: Int, total: Int) {
+    var info = stat()
+    try #require(fstat(file, &info) == 0)
+    let size = Int(info.st_size), pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+    let mapping = try #require(mmap(nil, size, PROT_READ, MAP_SHARED, file, 0))
+    try #require(mapping != MAP_FAILED)
+    defer { munmap(mapping, size) }
+    var pages = [UInt8](repeating: 0, count: (size + pageSize - 1) / pageSize)
+    try #require(mincore(mapping, size, &pages) == 0)
+    return (pages.count { $0 & 1 != 0 }, pages.count)
 }

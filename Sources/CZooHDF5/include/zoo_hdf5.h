@@ -40,4 +40,10 @@ hid_t zoo_h5t_create_bfloat16(void);
 
 haddr_t zoo_haddr_undef(void);
 
+// Makes `access` (a file access property list) open the file from `image`, `size` bytes that stay valid and
+// unchanged while the file is open (a read-only mapping of it), through the in-memory driver: libhdf5 then reads
+// the image where it lies, never copying it and never reading the file another way. Open the file read-only.
+// Returns a negative value on failure.
+herr_t zoo_h5p_lend_image(hid_t access, const void *image, size_t size);
+
 #endif
