@@ -21,9 +21,9 @@ public final class ZooWeights: Sendable {
         let path = url.path
         let mapping = try mapRegularFile(url)
         // A weights file is read where a tensor or a header lies, not in order. Without read-ahead, a page fault
-        // brings in the 2 MB page around it and no more: read-ahead from where an earlier sparse reader stopped (libhdf5
-        // here or in another process's `zoo list`) brought the stretches after it in as small pages, a third of
-        // SmolLM2's weights after one `zoo list` on a cold page cache.
+        // brings in the 2 MB page around it and no more: read-ahead from where an earlier sparse reader stopped
+        // (libhdf5 here or in another process's `zoo list`) brought the stretches after it in as small pages, a
+        // third of SmolLM2's weights after one `zoo list` on a cold page cache.
         _ = madvise(mapping.base, mapping.byteCount, MADV_RANDOM)
         if readingAll { prefault(mapping) }
         try checkSuperblock(mapping, ErrorContext(path: path))

@@ -11,12 +11,12 @@ private let elementsPerPart = 48 * 1024
 /// 5% faster at BERT-base's shapes.
 let passedRows = 8 * smallBatchRows
 
-/// out[r, o] = bias[o] + Σᵢ x[r, i]·weight[o, i] (no bias: 0) for more input rows than one pass of the small-batch product takes (a
-/// prompt), with a weight [outputs, inputs] of any dtype. Parts of a few weight rows, split across the cores, stay in
-/// the second-level cache while every input row passes over them, `smallBatchRows` at a time, in the small-batch
-/// product: each weight is read once, in place for float32, and otherwise decoded once into a float32 buffer. A
-/// 128-token GPT-2 prompt with Q8_0 weights took 170 ms, against 320 ms for tiles decoded by one thread and multiplied
-/// by BLAS; with float16 weights, 170 ms against 222 ms for passes that each read the weight.
+/// out[r, o] = bias[o] + Σᵢ x[r, i]·weight[o, i] (no bias: 0) for more input rows than one pass of the small-batch
+/// product takes (a prompt), with a weight [outputs, inputs] of any dtype. Parts of a few weight rows, split across the
+/// cores, stay in the second-level cache while every input row passes over them, `smallBatchRows` at a time, in the
+/// small-batch product: each weight is read once, in place for float32, and otherwise decoded once into a float32
+/// buffer. A 128-token GPT-2 prompt with Q8_0 weights took 170 ms, against 320 ms for tiles decoded by one thread and
+/// multiplied by BLAS; with float16 weights, 170 ms against 222 ms for passes that each read the weight.
 func batchProduct(_ x: UnsafePointer<Float>, rows: Int, _ weight: Tensor, bias: UnsafePointer<Float>?,
                   _ out: UnsafeMutablePointer<Float>) {
     let outputs = weight.shape[0], inputs = weight.shape[1]
