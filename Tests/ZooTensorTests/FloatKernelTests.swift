@@ -115,8 +115,9 @@ import ZooTensor
     /// BLAS path that runs the same positions all at once, for head sizes with and without a 64-wide remainder and
     /// with a remainder past the last 16 (72, and 8), and for grouped-query attention (groups of 2, 3 as SmolLM2's,
     /// 4, and 5, more than the kernel's four queries at a time). 300 positions: the keys are scored sixteen at a
-    /// time, with twelve left over.
-    @Test(arguments: [(4, 4, 64), (3, 3, 80), (4, 2, 64), (2, 1, 8), (2, 2, 72), (6, 2, 64), (4, 1, 64), (5, 1, 72)])
+    /// time, with twelve left over. With 12 small heads the cores take parts of several heads each.
+    @Test(arguments: [(4, 4, 64), (3, 3, 80), (4, 2, 64), (2, 1, 8), (2, 2, 72), (6, 2, 64), (4, 1, 64), (5, 1, 72),
+                      (12, 12, 16), (12, 4, 16)])
     func decodeStepMatchesTheWholeSequence(heads: Int, keyValueHeads: Int, headDim: Int) {
         let length = 300, width = heads * headDim, keyValueWidth = keyValueHeads * headDim
         let q = Tensor(shape: [length, width], values: values(length * width, seed: 13))

@@ -17,10 +17,13 @@ func singleQueryAttention(
     let loop = KeyValueHeadAttention(q: q, keys: keys, values: values, length: length, keyValueWidth: keyValueWidth,
                                      group: group, headDim: headDim, scale: scale, bias: bias, scores: scores,
                                      out: out)
-    // A group of heads over a short cache is too little work to hand to another core.
-    let keyValueHeads = heads / group
-    Parallel.forRanges(keyValueHeads, minimum: length * headDim * group >= 16_384 ? 1 : keyValueHeads, loop)
+    // A part takes enough heads for `partWork` multiply-adds of scores, more than handing it to another core costs:
+    // one head each over a long cache, a few heads each over a shorter one, all on one core over a short one.
+    let keyValueHeads = heads / group, headWork = max(length * headDim * group, 1)
+    Parallel.forRanges(keyValueHeads, minimum: (partWork + headWork - 1) / headWork, loop)
 }
+
+private let partWork = 16_384
 
 /// A range of the key/value heads of `singleQueryAttention`, each with its group of query heads.
 private struct KeyValueHeadAttention: RangeLoop {
