@@ -1,12 +1,13 @@
 """BERT-base rows of Tools/bench: the masked-LM forward pass (logits at every position) for batch × length of
-1×16, 1×128, 4×128 and 8×128 tokens, in Zoo and PyTorch (float32, 2 threads).
+1×16, 1×128, 4×128 and 8×128 tokens, in Zoo and PyTorch (float32, 2 threads), measured in turn.
 
     Tools/.venv/bin/python Tools/bench_bert.py --zoo .build/release/zoo [--repeats 3] [--quick]
 
 The checkpoint is random weights of BERT-base's configuration (110M) with bert-base-uncased's vocabulary (from the
 all-MiniLM-L6-v2 download, Tools/fetch-real-models.sh), built once into Tools/.cache/bench/bert-base.
 """
-from bench_common import BENCH, BERT_VOCAB, arguments, copy_files, log, prompt_ids, row, seconds, zoo_convert, zoo_json
+from bench_common import (BENCH, BERT_VOCAB, arguments, copy_files, log, measure_in_turn, prompt_ids, row, seconds,
+                          zoo_convert, zoo_json)
 
 MODEL = BENCH / "bert-base"
 GROUP = "BERT-base 110M masked LM"
@@ -24,6 +25,46 @@ def build_model():
     copy_files(BERT_VOCAB, MODEL, ["vocab.txt", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"])
 
 
+class Zoo:
+    """`zoo bench` on the BERT-base checkpoint, one repeat of every shape per call (each shape its own process, after
+    one untimed run)."""
+    name = "zoo"
+
+    def __init__(self, zoo, shapes):
+        self.zoo, self.shapes = zoo, shapes
+
+    def measure(self, results):
+        for batch, length in self.shapes:
+            figures = zoo_json(self.zoo, "bench", "bert-base", "--batch", str(batch), "--length", str(length),
+                               "--repeats", "1")
+            results.setdefault(f"forward {batch}×{length}", []).extend(figures["forward_ms"])
+
+
+class Torch:
+    """transformers' BertForMaskedLM, loaded once; one forward pass of every shape per call, each after one untimed
+    pass, as `zoo bench` times them."""
+    name = "pytorch"
+
+    def __init__(self, shapes):
+        import torch
+        from transformers import BertForMaskedLM
+        torch.set_num_threads(2)
+        self.torch, self.shapes = torch, shapes
+        self.model = BertForMaskedLM.from_pretrained(MODEL).eval()
+        # The same ids `zoo bench` runs: sequence b is the shared prompt ids shifted by b.
+        self.inputs = {(batch, length): torch.tensor([[(i + b) % 30522 for i in prompt_ids(length, 30522)]
+                                                      for b in range(batch)]) for batch, length in shapes}
+
+    def forward(self, ids):
+        with self.torch.no_grad():
+            self.model(input_ids=ids, attention_mask=self.torch.ones_like(ids))
+
+    def measure(self, results):
+        for (batch, length), ids in self.inputs.items():
+            self.forward(ids)
+            results.setdefault(f"forward {batch}×{length}", []).append(seconds(lambda: self.forward(ids)) * 1000)
+
+
 def main():
     args = arguments(__doc__)
     shapes = SHAPES[:1] + SHAPES[-1:] if args.quick else SHAPES
@@ -33,23 +74,7 @@ def main():
         return
     build_model()
     zoo_convert(args.zoo, MODEL, "bert-base")
-    import torch
-    from transformers import BertForMaskedLM
-    torch.set_num_threads(2)
-    model = BertForMaskedLM.from_pretrained(MODEL).eval()
-    for batch, length in shapes:
-        log(f"BERT: {batch}×{length}")
-        workload = f"forward {batch}×{length}"
-        figures = zoo_json(args.zoo, "bench", "bert-base", "--batch", str(batch), "--length", str(length),
-                           "--repeats", str(args.repeats))
-        row(GROUP, workload, "ms", "zoo", figures["forward_ms"])
-        # The same ids `zoo bench` runs: sequence b is the shared prompt ids shifted by b.
-        ids = torch.tensor([[(i + b) % 30522 for i in prompt_ids(length, 30522)] for b in range(batch)])
-        mask = torch.ones_like(ids)
-        with torch.no_grad():
-            model(input_ids=ids, attention_mask=mask)
-            times = [seconds(lambda: model(input_ids=ids, attention_mask=mask)) * 1000 for _ in range(args.repeats)]
-        row(GROUP, workload, "ms", "pytorch", times)
+    measure_in_turn(GROUP, "BERT", [Zoo(args.zoo, shapes), Torch(shapes)], args.repeats)
 
 
 if __name__ == "__main__":
