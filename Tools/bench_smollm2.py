@@ -27,10 +27,10 @@ class LlamaCpp:
     """llama.cpp on the same file, loaded once; one decode and one prompt per call."""
     name = "llama.cpp"
 
-    def __init__(self, new):
+    def __init__(self):
         import llama_cpp
         import numpy as np
-        self.llama_cpp, self.np, self.new = llama_cpp, np, new
+        self.llama_cpp, self.np = llama_cpp, np
         self.model = llama_cpp.Llama(model_path=str(SMOLLM2), n_threads=2, n_threads_batch=2, n_ctx=512, n_batch=512,
                                      verbose=False)
         self.decode_rate()  # warm-up
@@ -52,13 +52,13 @@ class LlamaCpp:
         self.model.eval(prompt_ids(PROMPT, SMOLLM2_VOCABULARY))
         token = self.next_token()
         start = time.perf_counter()
-        for _ in range(self.new):
+        for _ in range(NEW):
             self.model.eval([token])
             token = self.next_token()
-        return self.new / (time.perf_counter() - start)
+        return NEW / (time.perf_counter() - start)
 
     def measure(self, results):
-        results.setdefault(f"decode {PROMPT}+{self.new}", []).append(self.decode_rate())
+        results.setdefault(f"decode {PROMPT}+{NEW}", []).append(self.decode_rate())
         results.setdefault(f"prompt {PROMPT_LONG}", []).append(self.prompt_seconds(PROMPT_LONG) * 1000)
 
 
@@ -66,11 +66,11 @@ class Torch:
     """transformers on the dequantized model, loaded once; one decode and one prompt per call."""
     name = "pytorch"
 
-    def __init__(self, new):
+    def __init__(self):
         import torch
         from transformers import AutoModelForCausalLM
         torch.set_num_threads(2)
-        self.torch, self.new = torch, new
+        self.torch = torch
         self.model = AutoModelForCausalLM.from_pretrained(str(SMOLLM2.parent), gguf_file=SMOLLM2.name,
                                                           dtype=torch.float32).eval()
 
@@ -84,28 +84,27 @@ class Torch:
 
     def measure(self, results):
         one = self.run(PROMPT, 1)
-        results.setdefault(f"decode {PROMPT}+{self.new}", []).append(self.new / (self.run(PROMPT, self.new + 1) - one))
+        results.setdefault(f"decode {PROMPT}+{NEW}", []).append(NEW / (self.run(PROMPT, NEW + 1) - one))
         results.setdefault(f"prompt {PROMPT_LONG}", []).append(self.run(PROMPT_LONG, 1) * 1000)
 
 
 def main():
     args = arguments(__doc__)
-    new = 16 if args.quick else NEW
     if not SMOLLM2.exists():
         for runtime in ("zoo q4_1", "zoo q4_1 int8-act", "llama.cpp", "pytorch"):
-            row(GROUP, f"decode {PROMPT}+{new}", "tok/s", runtime, None,
+            row(GROUP, f"decode {PROMPT}+{NEW}", "tok/s", runtime, None,
                 f"{SMOLLM2.name} is missing: run Tools/fetch-real-models.sh")
         return
     zoo_convert(args.zoo, SMOLLM2, "smollm2-q4_1")
-    measures = [ZooDecoder(args.zoo, "smollm2-q4_1", "zoo q4_1", [PROMPT_LONG], PROMPT, new, load=False),
-                ZooDecoder(args.zoo, "smollm2-q4_1", "zoo q4_1 int8-act", [PROMPT_LONG], PROMPT, new,
+    measures = [ZooDecoder(args.zoo, "smollm2-q4_1", "zoo q4_1", [PROMPT_LONG], PROMPT, NEW, load=False),
+                ZooDecoder(args.zoo, "smollm2-q4_1", "zoo q4_1 int8-act", [PROMPT_LONG], PROMPT, NEW,
                            ["--int8-activations"], load=False)]
     try:
-        measures.append(LlamaCpp(new))
+        measures.append(LlamaCpp())
     except ImportError:
-        for workload, unit in ((f"decode {PROMPT}+{new}", "tok/s"), (f"prompt {PROMPT_LONG}", "ms")):
+        for workload, unit in ((f"decode {PROMPT}+{NEW}", "tok/s"), (f"prompt {PROMPT_LONG}", "ms")):
             row(GROUP, workload, unit, "llama.cpp", None, "llama-cpp-python is not installed")
-    measures.append(Torch(new))
+    measures.append(Torch())
     measure_in_turn(GROUP, "SmolLM2", measures, args.repeats)
 
 
