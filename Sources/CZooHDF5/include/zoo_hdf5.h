@@ -3,7 +3,7 @@
 #ifndef ZOO_HDF5_H
 #define ZOO_HDF5_H
 
-#include <hdf5.h>
+#include <hdf5/serial/hdf5.h>
 #include <stddef.h>
 
 // Opens the library and turns off its automatic printing of error stacks; errors are read with
