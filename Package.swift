@@ -12,14 +12,16 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
-        // System libraries, found through pkg-config; HDF5 through Debian's paths, see CZooHDF5.
+        // System libraries. HDF5 and OpenBLAS are linked from their static archives (Debian's paths, where the
+        // headers are found without pkg-config): libhdf5's shared build needs libcurl and OpenSSL for its S3
+        // driver, and with them about 30 more libraries (TLS, Kerberos, LDAP), 9 MB of a zoo process's resident
+        // memory and 8 ms of its start; OpenBLAS's brings libgfortran and relocates the kernel tables of every CPU
+        // it supports at load, 2.4 MB more.
         .systemLibrary(name: "CHDF5", providers: [.apt(["libhdf5-dev"])]),
-        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CJSONC", pkgConfig: "json-c", providers: [.apt(["libjson-c-dev"])]),
         // HDF5's predefined type and property ids are macros over globals that Swift cannot import: this shim
-        // exposes them as functions. The library is linked from its static archive: the shared one needs libcurl
-        // and OpenSSL for its S3 driver, and with them about 30 more libraries (TLS, Kerberos, LDAP) that every
-        // zoo process would load, 9 MB of its resident memory and 8 ms of its start.
+        // exposes them as functions.
         .target(name: "CZooHDF5", dependencies: ["CHDF5"], linkerSettings: [
             .linkedLibrary(":libhdf5_serial.a"), .linkedLibrary("sz"), .linkedLibrary("z"),
         ]),
@@ -29,7 +31,8 @@ let package = Package(
         // Block-type (quantized) kernels in C, each with AVX-512 / AVX2 / portable versions chosen at run time.
         .target(name: "CZooKernels"),
         // Tensors, memory-mapped storage and the numeric kernels (BLAS-backed).
-        .target(name: "ZooTensor", dependencies: ["COpenBLAS", "CZooFloat", "CZooKernels"]),
+        .target(name: "ZooTensor", dependencies: ["COpenBLAS", "CZooFloat", "CZooKernels"],
+                linkerSettings: [.linkedLibrary(":libopenblas.a")]),
         // Checkpoint formats: the zoo format (config.json + weights.h5 + manifest) and the readers of imports.
         .target(name: "ZooFormats", dependencies: [
             "ZooTensor", "CZooHDF5",
