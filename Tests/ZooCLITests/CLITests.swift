@@ -51,6 +51,23 @@ import Testing
         #expect(run.stderr.contains(text), "\(run.stderr)")
     }
 
+    /// libhdf5 and OpenBLAS are linked from their static archives (Package.swift): their shared builds bring libcurl,
+    /// OpenSSL, GnuTLS, Kerberos and libgfortran into every zoo process, 11 MB of its resident memory.
+    @Test func loadsNoSharedBuildOfTheLibrariesItLinksStatically() throws {
+        let ldd = Process()
+        ldd.executableURL = URL(fileURLWithPath: "/usr/bin/ldd")
+        ldd.arguments = [Self.binary.path]
+        let out = Pipe()
+        ldd.standardOutput = out
+        try ldd.run()
+        let libraries = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        ldd.waitUntilExit()
+        #expect(ldd.terminationStatus == 0 && libraries.contains("libc.so"), "\(libraries)")
+        for name in ["libhdf5", "libopenblas", "libcurl", "libgfortran"] {
+            #expect(!libraries.contains(name), "\(name) in \(libraries)")
+        }
+    }
+
     @Test func convertListInfoTokenizeGenerate() throws {
         let source = Self.fixtures.appendingPathComponent("tiny-gpt2").path
         let convert = try zoo("convert", source, "--name", "tiny")
