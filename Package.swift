@@ -14,9 +14,9 @@ let package = Package(
     targets: [
         // System libraries. HDF5 and OpenBLAS are linked from their static archives (Debian's paths, where the
         // headers are found without pkg-config): libhdf5's shared build needs libcurl and OpenSSL for its S3
-        // driver, and with them about 30 more libraries (TLS, Kerberos, LDAP), 9 MB of a zoo process's resident
-        // memory and 8 ms of its start; OpenBLAS's brings libgfortran and relocates the kernel tables of every CPU
-        // it supports at load, 2.4 MB more.
+        // driver, and with them about 30 more libraries (TLS, Kerberos, LDAP), 5 MB more resident memory in a zoo
+        // process and 8 ms more at its start; OpenBLAS's brings libgfortran and relocates the kernel tables of every
+        // CPU it supports at load, 2.5 MB more.
         .systemLibrary(name: "CHDF5", providers: [.apt(["libhdf5-dev"])]),
         .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CJSONC", pkgConfig: "json-c", providers: [.apt(["libjson-c-dev"])]),

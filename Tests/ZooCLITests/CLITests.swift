@@ -52,7 +52,7 @@ import Testing
     }
 
     /// libhdf5 and OpenBLAS are linked from their static archives (Package.swift): their shared builds bring libcurl,
-    /// OpenSSL, GnuTLS, Kerberos and libgfortran into every zoo process, 11 MB of its resident memory.
+    /// OpenSSL, GnuTLS, Kerberos and libgfortran into every zoo process, 7.5 MB more of its resident memory.
     @Test func loadsNoSharedBuildOfTheLibrariesItLinksStatically() throws {
         let ldd = Process()
         ldd.executableURL = URL(fileURLWithPath: "/usr/bin/ldd")
