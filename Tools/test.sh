@@ -10,7 +10,7 @@ Tools/fetch-real-models.sh
 # from replacing Tools/setup.sh's.
 build=(-c release -Xswiftc -enable-testing --scratch-path .build/tests)
 swift build "${build[@]}" --build-tests
-# The tests' temporary folders, and the tokenizer cache that loading a model writes (Formats/tokenizer-cache-v1.md),
+# The tests' temporary folders, and the tokenizer cache that loading a model writes (Formats/tokenizer-cache-v2.md),
 # go into one folder of this run's, removed at the end.
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT

@@ -10,7 +10,7 @@ import Foundation
 
 /// A folder of BPE tables as they are built from a vocab.json and merges.txt or from a tokenizer.json, so that a
 /// later load skips building the tables, and parsing the files but for a tokenizer.json's other parts
-/// (Formats/tokenizer-cache-v1.md).
+/// (Formats/tokenizer-cache-v2.md).
 ///
 /// An entry is named by the SHA-256 of the source files' bytes and records the program that built it: a
 /// changed file gives another name, and a rebuilt program rebuilds the entry. An entry that is missing, from
@@ -125,7 +125,7 @@ public struct TokenizerCache: Sendable {
         }
     }
 
-    /// Entries larger than this are not read (GPT-2's is 3 MB; the largest vocabulary allowed gives about 300 MB).
+    /// Entries larger than this are not read (GPT-2's is 2.4 MB; the largest vocabulary allowed gives about 200 MB).
     static let maximumEntrySize = 1 << 30
 
     /// The program that builds the tables: an entry written by another build of Zoo is built again, so a
@@ -177,7 +177,7 @@ struct BPETables {
     var splice: ModelTableRanges?
 
     static let magic = Array("ZOO-BPE\n".utf8)
-    static let version: UInt32 = 1
+    static let version: UInt32 = 2
     /// Magic, version, reserved, key, builder, payload size, payload checksum.
     static let headerSize = 8 + 4 + 4 + 32 + 32 + 8 + 8
 

@@ -68,7 +68,7 @@ struct Vocabulary: Sendable {
         let largestID = tokens.lazy.map(\.id).max() ?? -1
         self.ids = ids
         tokenEntries = TokenEntries(tokens, largestID: largestID)
-        longestTokenLength = ids.storedParts.entries.lazy.map(\.length).max() ?? 0
+        longestTokenLength = ids.storedParts.entries.lazy.map { Int($0.length) }.max() ?? 0
         self.largestID = largestID
         self.count = count
     }

@@ -4,13 +4,17 @@ import Foundation
 ///
 /// Keys are compared byte for byte. Swift's `String` would not do: it compares canonically equivalent strings
 /// as equal ("é" and "e\u{301}"), which would merge tokens that Hugging Face keeps apart.
+///
+/// Keys total less than 4 GiB and values fit in 32 bits, so that an entry takes 16 bytes: the maps hold the tokens of
+/// one tokenizer file (at most 100 MB) or a bounded cache of words, with ids or positions as values.
 struct ByteStringMap: Sendable {
     struct Entry {
         /// The entry's key is `keyBytes[start..<start + length]`.
-        var start: Int
-        var length: Int
-        var hash: UInt64
-        var value: Int
+        var start: UInt32
+        var length: UInt32
+        /// The low 32 bits of the key's hash: the slots never use more.
+        var hash: UInt32
+        var value: Int32
     }
 
     /// All keys back to back.
@@ -34,8 +38,7 @@ struct ByteStringMap: Sendable {
     /// The map `storedParts` came from. Nil when an entry's range lies outside `keyBytes`; keys are not hashed
     /// again, so parts from anywhere but `storedParts` must be checked otherwise (a cache's checksum).
     init?(keyBytes: [UInt8], entries: [Entry]) {
-        guard entries.count < Int(Int32.max),
-              entries.allSatisfy({ $0.start >= 0 && $0.length >= 0 && $0.length <= keyBytes.count - $0.start })
+        guard entries.count < Int(Int32.max), entries.allSatisfy({ Int($0.start) + Int($0.length) <= keyBytes.count })
         else { return nil }
         var size = 16
         while size < entries.count * 2 { size *= 2 }
@@ -54,25 +57,25 @@ struct ByteStringMap: Sendable {
 
     /// The key of the entry at `index` in `storedParts.entries`, as text.
     func key(atEntry index: Int) -> String {
-        let entry = entries[index]
+        let start = Int(entries[index].start), end = start + Int(entries[index].length)
         return keyBytes.withUnsafeBufferPointer {
-            String(decoding: UnsafeBufferPointer(rebasing: $0[entry.start..<entry.start + entry.length]), as: UTF8.self)
+            String(decoding: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self)
         }
     }
 
     /// The entry index holding `key`, if any.
     private func entry(for key: UnsafeBufferPointer<UInt8>) -> Int? {
-        let hash = Self.hash(key)
+        let hash = UInt32(truncatingIfNeeded: Self.hash(key))
         let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: hash) & mask
+        var slot = Int(hash) & mask
         while true {
             let found = Int(slots[slot])
             if found == 0 { return nil }
             let entry = entries[found - 1]
-            if entry.hash == hash && entry.length == key.count
+            if entry.hash == hash && Int(entry.length) == key.count
                 && (key.isEmpty
                     || keyBytes.withUnsafeBufferPointer {
-                        memcmp($0.baseAddress! + entry.start, key.baseAddress!, key.count) == 0
+                        memcmp($0.baseAddress! + Int(entry.start), key.baseAddress!, key.count) == 0
                     })
             {
                 return found - 1
@@ -82,7 +85,7 @@ struct ByteStringMap: Sendable {
     }
 
     func value(for key: UnsafeBufferPointer<UInt8>) -> Int? {
-        entry(for: key).map { entries[$0].value }
+        entry(for: key).map { Int(entries[$0].value) }
     }
 
     func value(for key: some Collection<UInt8>) -> Int? {
@@ -94,13 +97,15 @@ struct ByteStringMap: Sendable {
     /// Sets the value for `key`, replacing any earlier one, and returns the index of its entry.
     @discardableResult
     mutating func set(_ key: UnsafeBufferPointer<UInt8>, to value: Int) -> Int {
+        precondition(Int32(exactly: value) != nil && keyBytes.count + key.count <= Int(UInt32.max),
+                     "ByteStringMap holds keys of less than 4 GiB in all and 32-bit values")
         if let existing = entry(for: key) {
-            entries[existing].value = value
+            entries[existing].value = Int32(value)
             return existing
         }
         if (count + 1) * 2 > slots.count { grow() }
-        let hash = Self.hash(key)
-        entries.append(Entry(start: keyBytes.count, length: key.count, hash: hash, value: value))
+        let hash = UInt32(truncatingIfNeeded: Self.hash(key))
+        entries.append(Entry(start: UInt32(keyBytes.count), length: UInt32(key.count), hash: hash, value: Int32(value)))
         keyBytes.append(contentsOf: key)
         place(entry: count - 1, hash: hash)
         return count - 1
@@ -118,9 +123,9 @@ struct ByteStringMap: Sendable {
         for index in slots.indices { slots[index] = 0 }
     }
 
-    private mutating func place(entry: Int, hash: UInt64) {
+    private mutating func place(entry: Int, hash: UInt32) {
         let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: hash) & mask
+        var slot = Int(hash) & mask
         while slots[slot] != 0 { slot = (slot + 1) & mask }
         slots[slot] = Int32(entry + 1)
     }
