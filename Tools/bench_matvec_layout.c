@@ -9,9 +9,8 @@
 // one run only.
 //
 // With a file argument, the two stream lines sum that file where it is mapped instead: for a weights.h5 in the page
-// cache, the pages a decode reads, in the 2 MB folios Zoo's loader leaves them in (Tools/bench_gpt2.py's bound). An
-// anonymous buffer gets 2 MB pages only where the kernel finds free ones, and read 36 GB/s in a run whose decode
-// read 52.
+// cache, the pages a decode reads, in the 2 MB folios Zoo's loader leaves them in (Tools/bench_gpt2.py's bound).
+// Without one they sum an anonymous buffer, whose 2 MB pages depend on the memory free at the time.
 //
 //     gcc -O2 -mavx512f -mfma -pthread Tools/bench_matvec_layout.c -o /tmp/matvec-layout && /tmp/matvec-layout [FILE]
 #include <fcntl.h>
