@@ -125,7 +125,7 @@ public struct TokenizerCache: Sendable {
         }
     }
 
-    /// Entries larger than this are not read (GPT-2's is 2.4 MB; the largest vocabulary allowed gives about 200 MB).
+    /// Entries larger than this are not read (GPT-2's is 2.4 MB; the largest vocabulary allowed gives about 230 MB).
     static let maximumEntrySize = 1 << 30
 
     /// The program that builds the tables: an entry written by another build of Zoo is built again, so a
