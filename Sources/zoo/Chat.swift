@@ -35,6 +35,7 @@ struct Chat: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let session = try ChatSession(model: zooOptions.zoo.model(named: name), system: system, options: loading.loadOptions)
+            StartupPages.release()
             let options = sampling.generationOptions(maxNewTokens: maxNewTokens)
             if let message {
                 try answer(message, in: session, options: options)

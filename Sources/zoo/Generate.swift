@@ -31,6 +31,7 @@ struct Generate: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let generator = try zooOptions.zoo.model(named: name).load(loading.loadOptions).textGenerator()
+            StartupPages.release()
             let result = try generator.generate(prompt: prompt, options: sampling.generationOptions(maxNewTokens: maxNewTokens)) { piece in
                 if !json { Terminal.write(piece) }
             }

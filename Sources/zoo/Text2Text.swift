@@ -53,6 +53,7 @@ struct Text2Text: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let pipeline = try zooOptions.zoo.model(named: name).load().textToText()
+            StartupPages.release()
             let stopping: EarlyStopping? = switch earlyStopping {
             case "true": .whenFull
             case "false": .heuristic
