@@ -6,6 +6,7 @@ typedef float v16f __attribute__((vector_size(64)));
 typedef int32_t v16i __attribute__((vector_size(64)));
 typedef uint16_t v16u16 __attribute__((vector_size(32)));
 typedef _Float16 v16f16 __attribute__((vector_size(32)));
+typedef int8_t v16i8 __attribute__((vector_size(16)));
 // Every lane s: −0 + s is s exactly (for s = −0 too), so the compiler can drop the add and broadcast s alone.
 #define splat(s) (-(v16f){0} + (s))
 
@@ -31,6 +32,30 @@ static float zoo_f16_to_float(uint16_t h) {
     float f;
     __builtin_memcpy(&f, &bits, 4);
     return f;
+}
+
+// The least half-precision value at least d (0 ≤ d, finite), as its bits, and the value itself; +inf past the
+// largest half.
+static uint16_t zoo_half_at_least(float d, float *value) {
+    uint32_t bits;
+    __builtin_memcpy(&bits, &d, 4);
+    int exponent = (int)(bits >> 23) - 127;
+    uint32_t mantissa = bits & 0x7fffff;
+    uint16_t h;
+    if (d == 0) {
+        h = 0;
+    } else if (exponent >= -14) {  // a normal half: 10 of the 23 mantissa bits, rounded up
+        if (exponent > 15) {
+            *value = __builtin_inff();
+            return 0x7c00;
+        }
+        h = (uint16_t)(((exponent + 15) << 10) | (mantissa >> 13));
+        if (mantissa & 0x1fff) h++;  // a carry into the exponent gives the next binade's first value
+    } else {  // a subnormal half: a multiple of 2^-24
+        h = (uint16_t)__builtin_ceilf(d * 16777216.0f);
+    }
+    *value = zoo_f16_to_float(h);
+    return h;
 }
 
 #if defined(__x86_64__)
@@ -172,6 +197,25 @@ void zoo_widen_at_level(int level, zoo_weight_type type, const void *weights, si
 #undef ARGS
 void zoo_widen(zoo_weight_type type, const void *weights, size_t n, float *out) {
     zoo_widen_at_level(zoo_level(), type, weights, n, out);
+}
+int zoo_screen_quantize(const float *w, size_t n, uint8_t *blocks, float *error, float *largest) {
+    return zoo_screen_quantize_at_level(zoo_level(), w, n, blocks, error, largest);
+}
+int zoo_screen_quantize_at_level(int level, const float *w, size_t n, uint8_t *blocks, float *error, float *largest) {
+    int finite = 0;
+#define ARGS (w, n, blocks, error, largest, &finite)
+#if defined(__x86_64__)
+    switch (level) {
+    case 2: screen_quantize_avx512 ARGS; break;
+    case 1: screen_quantize_avx2 ARGS; break;
+    default: screen_quantize_base ARGS; break;
+    }
+#else
+    (void)level;
+    screen_quantize_base ARGS;
+#endif
+#undef ARGS
+    return finite;
 }
 #define ARGS (x, n)
 void zoo_gelu_tanh(float *x, size_t n) { DISPATCH(gelu_tanh) }

@@ -76,6 +76,16 @@ public protocol CausalLanguageModel: LanguageModel {
     /// Runs `tokens` at the positions after those already in `cache`, appends them to it, and returns the logits
     /// of every new position ([n, vocabulary]) or, when `allPositions` is false, of the last one ([1, vocabulary]).
     func forward(_ tokens: [Int], cache: KVCache, allPositions: Bool) -> Tensor
+
+    /// `forward` without the logits: the greedy token after `tokens`, the index of the largest logit of the last
+    /// position (the lowest on ties). A model may find it without computing every logit.
+    func greedyToken(after tokens: [Int], cache: KVCache) -> Int
+}
+
+extension CausalLanguageModel {
+    public func greedyToken(after tokens: [Int], cache: KVCache) -> Int {
+        argmax(forward(tokens, cache: cache, allPositions: false).data, count: vocabularySize)
+    }
 }
 
 /// An encoder: each position of a sequence sees all the others, and the result is one vector per position.

@@ -41,6 +41,18 @@ struct ReturnedTensor {
         return logits
     }
 
+    /// The greedy token of the last row of `h`: the index of the largest logit (the lowest on ties), found through
+    /// the head's screen when it has one and the screen can tell, else from all the logits.
+    mutating func greedyToken(of h: Tensor, head: OutputHead) -> Int {
+        let width = h.shape[1], last = h.data + (h.shape[0] - 1) * width
+        if let screen = head.argmaxScreen,
+           let token = screen.argmax(last, weight: head.weight, bias: head.bias, scratch: next().mutableData) {
+            return token
+        }
+        let logits = logits(of: h, head: head.weight, bias: head.bias, allPositions: false)
+        return argmax(logits.data, count: logits.shape[1])
+    }
+
     private mutating func next() -> Tensor {
         for i in buffers.indices where isKnownUniquelyReferenced(&buffers[i]) {
             return Tensor(shape: shape, dtype: .float32, storage: buffers[i])

@@ -26,6 +26,28 @@ public final class Storage: @unchecked Sendable {
         self.release = { pointer, _ in free(pointer) }
     }
 
+    /// Zero-filled memory that the kernel backs with 2 MB pages where it can (`MADV_HUGEPAGE`), for large tables
+    /// that every decode step reads: one translation per 2 MB instead of per 4 KB, and 512 times fewer page faults
+    /// filling them.
+    public init(hugePages byteCount: Int) {
+        let huge = 2 << 20
+        let size = max(huge, (byteCount + huge - 1) / huge * huge)
+        // Mapped with 2 MB to spare, then trimmed to a 2 MB-aligned range.
+        guard let mapped = mmap(nil, size + huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+              mapped != MAP_FAILED else {
+            fatalError("out of memory allocating \(byteCount) bytes")
+        }
+        let start = (Int(bitPattern: mapped) + huge - 1) / huge * huge - Int(bitPattern: mapped)
+        if start > 0 { munmap(mapped, start) }
+        if huge - start > 0 { munmap(mapped + start + size, huge - start) }
+        let base = mapped + start
+        madvise(base, size, MADV_HUGEPAGE)
+        self.base = base
+        self.byteCount = byteCount
+        self.isWritable = true
+        self.release = { pointer, _ in munmap(pointer, size) }
+    }
+
     /// Maps a whole file read-only. The pages are shared with the page cache: nothing is copied.
     public init(mapping url: URL) throws(StorageError) {
         let path = url.path

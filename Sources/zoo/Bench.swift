@@ -10,7 +10,8 @@ struct Bench: ParsableCommand {
             + "encoder, or a tokenizer.",
         discussion: """
             Decoder: load to first token (ms, the weights' pages already cached), prompt processing (ms for the \
-            prompt and the first token's logits) and greedy decode (tok/s = (time for n+1 tokens − time for 1) / n). \
+            prompt and the first token's logits) and greedy decode (tok/s = (time for n+1 tokens − time for 1) / n; \
+            each step the model's greedy step, or with --full-logits every logit and their argmax). \
             Encoder-decoder: the same, with the encoder's pass over the input and the first output token's logits \
             as encode_ms, and decode running on past end tokens. Encoder: the forward pass of a batch of random \
             token ids (ms): to the logits at every position where the model has a masked-LM head, else to the \
@@ -36,6 +37,9 @@ struct Bench: ParsableCommand {
 
     @Option(help: "Encode this text file line by line with the model's tokenizer instead of running the model.")
     var tokenize: String?
+
+    @Flag(help: "Decode through every logit, as sampling does, instead of the greedy step (decoder), which a model with a float32 output head takes without computing every logit.")
+    var fullLogits = false
 
     @Flag(help: "Skip the load-to-first-token measure (decoder, encoder-decoder).")
     var skipLoad = false
@@ -98,15 +102,19 @@ struct Bench: ParsableCommand {
         figures.load_ms = try loadTimes(stored, as: (any CausalLanguageModel).self) { model in
             _ = model.forward(prompt, cache: model.makeCache(capacity: prompt.count), allPositions: false)
         }
+        // One untimed run of each path timed (the first greedy step builds the output head's argmax screen).
         _ = model.forward(prompt, cache: model.makeCache(capacity: prompt.count), allPositions: false)
+        if !fullLogits { _ = model.greedyToken(after: prompt, cache: model.makeCache(capacity: prompt.count)) }
+        let step = { (token: Int, cache: KVCache) -> Int in
+            guard fullLogits else { return model.greedyToken(after: [token], cache: cache) }
+            return argmax(model.forward([token], cache: cache, allPositions: false).data, count: model.vocabularySize)
+        }
         for _ in 0..<repeats {
             let cache = model.makeCache(capacity: prompt.count + newTokens)
             let start = now()
             let logits = model.forward(prompt, cache: cache, allPositions: false)
             figures.prompt_ms.append((now() - start) * 1000)
-            if let rate = decodeRate(after: logits, vocabulary: model.vocabularySize, { token in
-                model.forward([token], cache: cache, allPositions: false)
-            }) {
+            if let rate = decodeRate(after: logits, { token in step(token, cache) }) {
                 figures.decode_tok_per_s.append(rate)
             }
         }
@@ -141,8 +149,8 @@ struct Bench: ParsableCommand {
             let clock = now()
             let (state, logits) = firstStep(model, capacity: 1 + newTokens)
             figures.encode_ms.append((now() - clock) * 1000)
-            if let rate = decodeRate(after: logits, vocabulary: model.vocabularySize, { token in
-                model.decode([token], state: state, allPositions: false)
+            if let rate = decodeRate(after: logits, { token in
+                argmax(model.decode([token], state: state, allPositions: false).data, count: model.vocabularySize)
             }) {
                 figures.decode_tok_per_s.append(rate)
             }
@@ -164,21 +172,14 @@ struct Bench: ParsableCommand {
         }
     }
 
-    /// Greedy decode of --new-tokens tokens after the token `logits` choose, `step` running one token and returning
-    /// the next logits: tokens per second, or nil when --new-tokens is 0.
-    func decodeRate(after logits: Tensor, vocabulary: Int, _ step: (Int) -> Tensor) -> Double? {
+    /// Greedy decode of --new-tokens tokens after the token `logits` ([1, vocabulary]) choose, `step` running one
+    /// token and returning the greedy token after it: tokens per second, or nil when --new-tokens is 0.
+    func decodeRate(after logits: Tensor, _ step: (Int) -> Int) -> Double? {
         guard newTokens > 0 else { return nil }
-        var next = greedy(logits, vocabulary)
+        var next = argmax(logits.data, count: logits.shape[1])
         let start = now()
-        for _ in 0..<newTokens { next = greedy(step(next), vocabulary) }
+        for _ in 0..<newTokens { next = step(next) }
         return Double(newTokens) / (now() - start)
-    }
-
-    func greedy(_ logits: Tensor, _ count: Int) -> Int {
-        let values = logits.data
-        var best = 0
-        for i in 1..<count where values[i] > values[best] { best = i }
-        return best
     }
 
     func encoderTimes(_ model: any EncoderModel) throws -> [Double] {

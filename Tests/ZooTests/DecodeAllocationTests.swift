@@ -29,7 +29,7 @@ func allocations(_ body: () -> Void) -> Int {
         let (loaded, folder) = try convertedFixture(name, dtype: dtype)
         defer { try? FileManager.default.removeItem(at: folder) }
         let model = try #require(loaded.model as? any CausalLanguageModel)
-        let cache = model.makeCache(capacity: 16)
+        let cache = model.makeCache(capacity: 32)
         let steps = (0..<8).map { [($0 * 37 + 5) % model.vocabularySize] }
         var logits = model.forward([3, 1, 4], cache: cache, allPositions: false)
         logits = model.forward(steps[0], cache: cache, allPositions: false)
@@ -38,6 +38,10 @@ func allocations(_ body: () -> Void) -> Int {
         }
         #expect(count == 0)
         #expect(logits.shape == [1, model.vocabularySize])
+        // Greedy steps too, once the first has built the head's screen.
+        var token = model.greedyToken(after: steps[0], cache: cache)
+        #expect(allocations { for step in steps.dropFirst() { token = model.greedyToken(after: step, cache: cache) } } == 0)
+        #expect(token < model.vocabularySize)
     }
 
     /// The logits come back in reused memory, but never in memory the caller still holds: three steps' logits kept

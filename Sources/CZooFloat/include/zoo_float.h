@@ -29,6 +29,22 @@ void zoo_matvec_f32(const float *w, size_t stride, const float *x, size_t n, flo
 void zoo_matvec_f16(const uint16_t *w, size_t stride, const float *x, size_t n, float *out, size_t rows);
 void zoo_matvec_bf16(const uint16_t *w, size_t stride, const float *x, size_t n, float *out, size_t rows);
 
+/// The screening passes of an argmax over approximate values a[i], each within norm · coefficient[i] + constant of
+/// the exact one: the largest a[i] − margin[i] (a value the exact maximum is at least), and the rows whose
+/// a[i] + margin[i] reaches it (the only rows the maximum can be at), their indices written to `candidates` up to
+/// `capacity`. Returns how many rows qualified, which may exceed `capacity`.
+double zoo_screen_threshold(const float *approximate, const float *coefficient, size_t rows, double norm,
+                            double constant);
+size_t zoo_screen_candidates(const float *approximate, const float *coefficient, size_t rows, double norm,
+                             double constant, double threshold, int32_t *candidates, size_t capacity);
+
+/// Quantizes n floats (n a multiple of 32) to Q8_0 blocks at `blocks` (34 bytes each: a half-precision scale, the
+/// least half at least max|w|/127 of the block, then 32 int8), and gives the largest |w − ŵ| (ŵ the block's value)
+/// and the largest |w|. Returns 0 when a value is not finite (the figures then mean nothing).
+int zoo_screen_quantize(const float *w, size_t n, uint8_t *blocks, float *error, float *largest);
+/// The same with the vectors of `level` (see zoo_matmul_at_level), for tests.
+int zoo_screen_quantize_at_level(int level, const float *w, size_t n, uint8_t *blocks, float *error, float *largest);
+
 /// Input rows the small-batch product takes at most.
 #define ZOO_MATMUL_BATCH 16
 

@@ -1,4 +1,5 @@
 import Foundation
+import ZooTensor
 
 /// Picks the next token from logits: greedy, or sampling with temperature, top-k and top-p applied in that
 /// order, as transformers' generate() applies its logits warpers.
@@ -12,7 +13,7 @@ struct Sampler {
     }
 
     mutating func next(logits: UnsafePointer<Float>, count: Int) -> Int {
-        if options.temperature <= 0 { return Self.argmax(logits, count: count) }
+        if options.temperature <= 0 { return argmax(logits, count: count) }
 
         var candidates = (0..<count).map { (id: $0, logit: logits[$0] / options.temperature) }
         // Highest first; equal logits keep the lower id first so that a seed always gives the same tokens.
@@ -41,13 +42,6 @@ struct Sampler {
             if draw < cumulative { return candidates[index].id }
         }
         return candidates[probabilities.count - 1].id
-    }
-
-    /// The index of the largest value; the first one on ties, as torch.argmax gives.
-    static func argmax(_ values: UnsafePointer<Float>, count: Int) -> Int {
-        var best = 0
-        for i in 1..<count where values[i] > values[best] { best = i }
-        return best
     }
 }
 

@@ -71,8 +71,9 @@ public final class TextGenerator {
                 stopReason = .contextFull
                 break
             }
-            let logits = model.forward(input, cache: cache, allPositions: false)
-            let next = sampler.next(logits: logits.data, count: model.vocabularySize)
+            let next = options.temperature <= 0 ? model.greedyToken(after: input, cache: cache)
+                : sampler.next(logits: model.forward(input, cache: cache, allPositions: false).data,
+                               count: model.vocabularySize)
             if stopTokens.contains(next) {
                 stopReason = .endOfSequence
                 break

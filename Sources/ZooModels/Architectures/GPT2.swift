@@ -149,7 +149,8 @@ final class GPT2Model: AttentionRecordingDecoder {
     }
 
     let architecture: GPT2
-    let tokenEmbedding, positionEmbedding, finalNormWeight, finalNormBias, outputHead: Tensor
+    let tokenEmbedding, positionEmbedding, finalNormWeight, finalNormBias: Tensor
+    let outputHead: OutputHead
     let blocks: [Block]
 
     var vocabularySize: Int { architecture.config.vocab_size }
@@ -166,7 +167,7 @@ final class GPT2Model: AttentionRecordingDecoder {
         positionEmbedding = try matrix("position_embedding.weight")
         finalNormWeight = try load("final_norm.weight")
         finalNormBias = try load("final_norm.bias")
-        outputHead = architecture.tied ? tokenEmbedding : try matrix("lm_head.weight")
+        outputHead = OutputHead(weight: architecture.tied ? tokenEmbedding : try matrix("lm_head.weight"))
         blocks = try (0..<architecture.config.n_layer).map { i in
             let p = "blocks.\(i)."
             return Block(
@@ -189,6 +190,17 @@ final class GPT2Model: AttentionRecordingDecoder {
 
     /// With a recorder (and an empty cache), also records each layer's attention maps.
     func forward(_ tokens: [Int], cache: KVCache, allPositions: Bool, recorder: AttentionRecorder?) -> Tensor {
+        let b = run(tokens, cache: cache, recorder: recorder)
+        return b.logits.logits(of: b.h, head: outputHead.weight, allPositions: allPositions)
+    }
+
+    func greedyToken(after tokens: [Int], cache: KVCache) -> Int {
+        let b = run(tokens, cache: cache, recorder: nil)
+        return b.logits.greedyToken(of: b.h, head: outputHead)
+    }
+
+    /// The layers and the final norm: the buffers with the final hidden states in `h`.
+    private func run(_ tokens: [Int], cache: KVCache, recorder: AttentionRecorder?) -> Buffers {
         let start = cache.length, rows = tokens.count
         let width = architecture.width, heads = architecture.config.n_head, headDim = width / heads
         let b = cache.buffers(rows: rows) { Buffers(rows: rows, architecture: architecture) }
@@ -218,6 +230,6 @@ final class GPT2Model: AttentionRecordingDecoder {
         cache.length += rows
 
         layerNorm(b.x, weight: finalNormWeight, bias: finalNormBias, epsilon: epsilon, into: b.h)
-        return b.logits.logits(of: b.h, head: outputHead, allPositions: allPositions)
+        return b
     }
 }

@@ -205,7 +205,8 @@ final class LlamaModel: AttentionRecordingDecoder {
     }
 
     let architecture: Llama
-    let tokenEmbedding, finalNorm, outputHead: Tensor
+    let tokenEmbedding, finalNorm: Tensor
+    let outputHead: OutputHead
     let blocks: [Block]
     let rotary: RotaryEmbedding
 
@@ -223,7 +224,7 @@ final class LlamaModel: AttentionRecordingDecoder {
         func bias(_ name: String, _ present: Bool) throws -> Tensor? { present ? try load(name) : nil }
         tokenEmbedding = try matrix("token_embedding.weight")
         finalNorm = try load("final_norm.weight")
-        outputHead = architecture.tied ? tokenEmbedding : try matrix("lm_head.weight")
+        outputHead = OutputHead(weight: architecture.tied ? tokenEmbedding : try matrix("lm_head.weight"))
         let attentionBias = architecture.attentionBias, mlpBias = architecture.mlpBias
         blocks = try (0..<architecture.config.num_hidden_layers).map { i in
             let p = "blocks.\(i)."
@@ -251,6 +252,17 @@ final class LlamaModel: AttentionRecordingDecoder {
 
     /// With a recorder (and an empty cache), also records each layer's attention maps.
     func forward(_ tokens: [Int], cache: KVCache, allPositions: Bool, recorder: AttentionRecorder?) -> Tensor {
+        let b = run(tokens, cache: cache, recorder: recorder)
+        return b.logits.logits(of: b.h, head: outputHead.weight, allPositions: allPositions)
+    }
+
+    func greedyToken(after tokens: [Int], cache: KVCache) -> Int {
+        let b = run(tokens, cache: cache, recorder: nil)
+        return b.logits.greedyToken(of: b.h, head: outputHead)
+    }
+
+    /// The layers and the final norm: the buffers with the final hidden states in `h`.
+    private func run(_ tokens: [Int], cache: KVCache, recorder: AttentionRecorder?) -> Buffers {
         let start = cache.length, rows = tokens.count
         let a = architecture
         let b = cache.buffers(rows: rows) { Buffers(rows: rows, model: self) }
@@ -286,6 +298,6 @@ final class LlamaModel: AttentionRecordingDecoder {
         cache.length += rows
 
         rmsNorm(b.x, weight: finalNorm, epsilon: a.epsilon, into: b.h)
-        return b.logits.logits(of: b.h, head: outputHead, allPositions: allPositions)
+        return b
     }
 }

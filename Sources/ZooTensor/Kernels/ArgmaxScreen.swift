@@ -1,0 +1,111 @@
+import CZooFloat
+
+/// The index of the largest of `count` values, the first one on ties (as torch.argmax gives); NaN never wins.
+public func argmax(_ values: UnsafePointer<Float>, count: Int) -> Int {
+    var best = 0
+    for i in 1..<max(count, 1) where values[i] > values[best] { best = i }
+    return best
+}
+
+/// The argmax of a float32 matrix-vector product `weight · x + bias` (a language model's greedy token) found
+/// while reading about a quarter of the matrix.
+///
+/// A decode step reads every weight once, so it runs at the speed of memory, and an output head is a large part of
+/// the weights (GPT-2's: 154 of 497 MB in float32). The screen keeps a copy of the matrix in Q8_0 blocks (34 bytes
+/// per 32 weights) and, per row, how far a product with that copy can be from the float32 product: ‖x‖₁ times the row's
+/// largest quantization error, plus what float32 rounding can add to either product (γ ≤ (n + 4)·2⁻²⁴ of the
+/// row's |w|·|x| sums), rounded up. The copy's products give every row's value within its margin; only rows whose
+/// value plus margin reaches the largest value minus margin can hold the maximum, and those few are computed from
+/// the float32 rows by the kernel of the full product, which gives them bit for bit. So the index is always the one
+/// the full product's argmax gives.
+public final class ArgmaxScreen: @unchecked Sendable {  // immutable after init
+    /// The weight as Q8_0 blocks.
+    let blocks: Tensor
+    /// Per row, the margin per unit of ‖x‖₁.
+    let coefficients: [Float]
+    /// The part of every margin that does not grow with x: the rounding of the bias's addition.
+    let constant: Double
+    public let rows: Int, inputs: Int
+
+    /// Rows a screen computes in float32 at most; with more within the margins of the largest, `argmax` gives up.
+    public static let candidateCapacity = 256
+
+    /// A screen of `weight` ([rows, inputs]) and `bias`; nil unless the weight is float32 with inputs a multiple of
+    /// 32 and every weight and bias finite.
+    public init?(weight: Tensor, bias: Tensor?) {
+        guard weight.dtype == .float32, weight.shape.count == 2, weight.shape[1] > 0, weight.shape[1] % 32 == 0
+        else { return nil }
+        let rows = weight.shape[0], inputs = weight.shape[1]
+        let rowBytes = DType.q8_0.byteCount(elements: inputs)
+        let blocks = Tensor(shape: weight.shape, dtype: .q8_0, storage: Storage(hugePages: rows * rowBytes))
+        let gamma = Self.rounding(terms: inputs)
+        var coefficients = [Float](repeating: 0, count: rows)
+        coefficients.withUnsafeMutableBufferPointer { coefficients in
+            let w = weight.data, out = coefficients.baseAddress!
+            let base = blocks.storage.base.assumingMemoryBound(to: UInt8.self)
+            Parallel.forRanges(rows, granularity: 64, minimum: 1024) { range in
+                for r in range {
+                    var error: Float = 0, largest: Float = 0
+                    let finite = zoo_screen_quantize(w + r * inputs, inputs, base + r * rowBytes, &error, &largest)
+                    // Quantization error (its float32 subtraction rounded it by at most 2⁻²⁴ of itself), plus the
+                    // float32 product's rounding (|w| ≤ largest) and the copy's (|ŵ| ≤ largest + error).
+                    let quantization = Double(error) * (1 + 0x1p-22)
+                    let margin = quantization + gamma * (2 * Double(largest) + quantization)
+                    out[r] = finite != 0 ? Float(margin).nextUp : .infinity
+                }
+            }
+        }
+        let largestBias = bias.map { bias in (0..<rows).reduce(0.0) { max($0, Double(abs(bias.data[$1]))) } } ?? 0
+        guard coefficients.allSatisfy(\.isFinite), largestBias.isFinite else { return nil }
+        self.blocks = blocks
+        self.coefficients = coefficients
+        // Each product adds the bias once more (one rounding of at most 2⁻²⁴ of it), and float32 arithmetic may
+        // lose up to the smallest normal number per operation to underflow.
+        constant = 2 * gamma * largestBias + Double(4 * inputs) * Double(Float.leastNormalMagnitude)
+        self.rows = rows
+        self.inputs = inputs
+    }
+
+    /// γ for a sum of `terms` float32 products: any order of summation is within γ · Σ|term| of the exact sum.
+    static func rounding(terms: Int) -> Double {
+        let nu = Double(terms + 4) * 0x1p-24
+        return nu / (1 - nu)
+    }
+
+    /// The index of the largest of `weight · x + bias` (the lowest of equal ones), where `weight` and `bias` are
+    /// what the screen was made from and `x` holds `inputs` floats; nil when the screen cannot tell cheaply: a
+    /// non-finite x or value, or more than `candidateCapacity` rows within the margins of the largest. `scratch`
+    /// holds `rows` floats.
+    public func argmax(_ x: UnsafePointer<Float>, weight: Tensor, bias: Tensor?,
+                       scratch: UnsafeMutablePointer<Float>) -> Int? {
+        var norm = 0.0
+        for j in 0..<inputs { norm += Double(abs(x[j])) }
+        guard norm.isFinite else { return nil }
+        norm *= 1 + 0x1p-40  // above the double sum's own rounding, so the margins stay upper bounds
+        if let bias { scratch.update(from: bias.data, count: rows) } else { scratch.update(repeating: 0, count: rows) }
+        withUnsafePointer(to: blocks) { blocks in
+            withUnsafePointer(to: scratch) { scratch in
+                blockVectorProducts(x, UnsafeBufferPointer(start: blocks, count: 1),
+                                    UnsafeBufferPointer(start: scratch, count: 1))
+            }
+        }
+        return coefficients.withUnsafeBufferPointer { coefficients -> Int? in
+            let threshold = zoo_screen_threshold(scratch, coefficients.baseAddress, rows, norm, constant)
+            guard threshold.isFinite else { return nil }
+            return withUnsafeTemporaryAllocation(of: Int32.self, capacity: Self.candidateCapacity) { candidates in
+                let count = zoo_screen_candidates(scratch, coefficients.baseAddress, rows, norm, constant, threshold,
+                                                  candidates.baseAddress, Self.candidateCapacity)
+                guard count <= Self.candidateCapacity else { return nil }
+                var best = -1, bestValue: Float = 0
+                for k in 0..<count {
+                    let row = Int(candidates[k])
+                    var value = bias?.data[row] ?? 0
+                    zoo_matvec_f32(weight.data + row * inputs, inputs, x, inputs, &value, 1)
+                    guard !value.isNaN else { return nil }
+                    if best < 0 || value > bestValue { (best, bestValue) = (row, value) }
+                }
+                return best
+            }
+        }
+    }
+}
