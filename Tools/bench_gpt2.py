@@ -1,6 +1,6 @@
 """GPT-2 124M rows of Tools/bench: greedy decode, prompt processing at 128/512/1024 tokens, load to first token and
 peak memory, in Zoo (float32, float16, bfloat16 weights, and Q8_0 from `zoo convert --dtype int8` with float32 or
-int8 activations), PyTorch (float32, 2 threads) and CTranslate2 (float32 and int8, converted with
+int8 activations; float32 also decoding through every logit, as sampling does), PyTorch (float32, 2 threads) and CTranslate2 (float32 and int8, converted with
 ct2-transformers-converter from the same Hugging Face folder), all measured in turn.
 
     Tools/.venv/bin/python Tools/bench_gpt2.py --zoo .build/release/zoo [--repeats 3] [--quick]
@@ -115,9 +115,11 @@ class ZooRunner(ZooDecoder):
 
 
 class BandwidthBound:
-    """The decode rate at which reading the float32 weights once per token takes all of the machine's read bandwidth:
-    the faster `stream` line of Tools/bench_matvec_layout.c (two threads summing GPT-2's weights.h5 where it is mapped,
-    the page cache's 2 MB pages a decode reads, with and without software prefetch), once per repeat."""
+    """The decode rate at which reading what a greedy step reads takes all of the machine's read bandwidth: the float32
+    weights but the output head, whose argmax screen (Q8_0 blocks and a margin per row) Zoo reads instead, a few of its
+    rows aside. The bandwidth is the faster `stream` line of Tools/bench_matvec_layout.c (two threads summing GPT-2's
+    weights.h5 where it is mapped, the page cache's 2 MB pages a decode reads, with and without software prefetch),
+    once per repeat."""
     name = "f32 read-bandwidth bound"
 
     def __init__(self, folder):
@@ -126,7 +128,10 @@ class BandwidthBound:
         subprocess.run(["gcc", "-O2", "-mavx512f", "-mfma", "-pthread", str(source), "-o", str(self.binary)],
                        check=True)
         self.weights = BENCH / "zoo" / "gpt2-124m" / "weights.h5"
-        self.bytes_per_token = self.weights.stat().st_size
+        config = json.loads((self.weights.parent / "config.json").read_text())
+        vocabulary, width = config["vocab_size"], config["n_embd"]
+        head, screen = vocabulary * width * 4, vocabulary * (width // 32 * 34 + 4)
+        self.bytes_per_token = self.weights.stat().st_size - head + screen
 
     def measure(self, results):
         output = subprocess.run([str(self.binary), str(self.weights)], check=True, capture_output=True,
@@ -164,8 +169,10 @@ def main():
         zoo_convert(args.zoo, MODEL, model, dtype)
     for model, runtime, options in [("gpt2-124m", "zoo", ()), ("gpt2-124m-f16", "zoo f16", ()),
                                     ("gpt2-124m-bf16", "zoo bf16", ()), ("gpt2-124m-int8", "zoo int8", ()),
-                                    ("gpt2-124m-int8", "zoo int8 int8-act", ("--int8-activations",))]:
-        measures.append(ZooRunner(args.zoo, model, runtime, lengths if runtime == "zoo" else lengths[:1], options))
+                                    ("gpt2-124m-int8", "zoo int8 int8-act", ("--int8-activations",)),
+                                    ("gpt2-124m", "zoo full logits", ("--full-logits",))]:
+        prompts = lengths if runtime == "zoo" else [] if options == ("--full-logits",) else lengths[:1]
+        measures.append(ZooRunner(args.zoo, model, runtime, prompts, options))
     # The read bandwidth changes from minute to minute here: it is measured just before and just after each repeat
     # of the float32 decode it bounds.
     if shutil.which("gcc") and platform.machine() == "x86_64":
@@ -176,7 +183,7 @@ def main():
         measures.append(PeerMeasure(make(), lengths))
     measure_in_turn(GROUP, "GPT-2", measures, args.repeats)
     for measure in {measure.name: measure for measure in measures}.values():
-        if isinstance(measure, BandwidthBound):
+        if isinstance(measure, BandwidthBound) or "--full-logits" in getattr(measure, "options", []):
             continue
         rss, note = measure.peak_memory()
         row(GROUP, f"peak memory, generating {PROMPT}+{NEW}", "MB", measure.name, rss, note)
