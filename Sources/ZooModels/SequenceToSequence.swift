@@ -22,6 +22,16 @@ public protocol SequenceToSequenceModel: LanguageModel {
     /// the same number of tokens), appends it to that state's cache, and returns the logits of every beam
     /// ([beams.count, vocabulary]): one pass that reads the weights once for all the beams of a beam search.
     func decode(_ tokens: [Int], beams: [DecoderState]) -> Tensor
+
+    /// `decode` without the logits: the greedy token after `tokens`, the index of the largest logit of the last
+    /// position (the lowest on ties). A model may find it without computing every logit.
+    func greedyToken(after tokens: [Int], state: DecoderState) -> Int
+}
+
+extension SequenceToSequenceModel {
+    public func greedyToken(after tokens: [Int], state: DecoderState) -> Int {
+        argmax(decode(tokens, state: state, allPositions: false).data, count: vocabularySize)
+    }
 }
 
 /// The encoder's output for one input: its last hidden states, and each decoder layer's cross-attention keys and

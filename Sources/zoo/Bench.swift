@@ -38,7 +38,7 @@ struct Bench: ParsableCommand {
     @Option(help: "Encode this text file line by line with the model's tokenizer instead of running the model.")
     var tokenize: String?
 
-    @Flag(help: "Decode through every logit, as sampling does, instead of the greedy step (decoder), which a model with a float32 output head takes without computing every logit.")
+    @Flag(help: "Decode through every logit, as sampling does, instead of the greedy step (decoder, encoder-decoder), which a model with a float32 output head takes without computing every logit.")
     var fullLogits = false
 
     @Flag(help: "Skip the load-to-first-token measure (decoder, encoder-decoder).")
@@ -144,13 +144,16 @@ struct Bench: ParsableCommand {
         }
         var figures = SequenceToSequenceFigures()
         figures.load_ms = try loadTimes(stored, as: (any SequenceToSequenceModel).self) { _ = firstStep($0, capacity: 1) }
-        _ = firstStep(model, capacity: 1)
+        // One untimed run of each path timed (the first greedy step builds the output head's argmax screen).
+        let (warm, _) = firstStep(model, capacity: 2)
+        if !fullLogits { _ = model.greedyToken(after: [start], state: warm) }
         for _ in 0..<repeats {
             let clock = now()
             let (state, logits) = firstStep(model, capacity: 1 + newTokens)
             figures.encode_ms.append((now() - clock) * 1000)
             if let rate = decodeRate(after: logits, { token in
-                argmax(model.decode([token], state: state, allPositions: false).data, count: model.vocabularySize)
+                guard fullLogits else { return model.greedyToken(after: [token], state: state) }
+                return argmax(model.decode([token], state: state, allPositions: false).data, count: model.vocabularySize)
             }) {
                 figures.decode_tok_per_s.append(rate)
             }

@@ -65,7 +65,7 @@ func allocations(_ body: () -> Void) -> Int {
         let (loaded, folder) = try convertedFixture(name)
         defer { try? FileManager.default.removeItem(at: folder) }
         let model = try #require(loaded.model as? any SequenceToSequenceModel)
-        let state = model.makeDecoderState(for: model.encode([5, 9, 2, 7, 1]), capacity: 16)
+        let state = model.makeDecoderState(for: model.encode([5, 9, 2, 7, 1]), capacity: 32)
         let steps = (0..<8).map { [($0 * 37 + 5) % model.vocabularySize] }
         var logits = model.decode([0], state: state, allPositions: false)
         logits = model.decode(steps[0], state: state, allPositions: false)
@@ -74,6 +74,10 @@ func allocations(_ body: () -> Void) -> Int {
         }
         #expect(count == 0)
         #expect(logits.shape == [1, model.vocabularySize])
+        // Greedy steps too, once the first has built the head's screen.
+        var token = model.greedyToken(after: steps[0], state: state)
+        #expect(allocations { for step in steps.dropFirst() { token = model.greedyToken(after: step, state: state) } } == 0)
+        #expect(token < model.vocabularySize)
     }
 
     /// Products and attention large enough to be split across the pool's threads; block weights with float and with

@@ -9,22 +9,36 @@ struct LogitsConstraints {
     func apply(to scores: UnsafeMutablePointer<Float>, count: Int, after sequence: [Int]) {
         let length = sequence.count
         let n = settings.noRepeatNgramSize
-        if n > 0 && length >= n {
+        if barsRepeats(length) {
             // Every earlier n-gram whose first n − 1 tokens are the last n − 1 tokens bars its last token.
             let prefix = sequence[(length - n + 1)...]
             for start in 0...(length - n) where sequence[start..<(start + n - 1)].elementsEqual(prefix) {
                 scores[sequence[start + n - 1]] = -.infinity
             }
         }
-        if length < settings.minLength {
+        if barsEnd(length) {
             for id in settings.endTokenIDs where id < count { scores[id] = -.infinity }
         }
-        if length == 1, let forced = settings.forcedBeginTokenID {
+        if forcesBegin(length), let forced = settings.forcedBeginTokenID {
             force([forced], scores, count)
         }
-        if length == settings.maxLength - 1, !settings.forcedEndTokenIDs.isEmpty {
+        if forcesEnd(length) {
             force(settings.forcedEndTokenIDs, scores, count)
         }
+    }
+
+    /// Whether `apply` may change any score of the token after `length` tokens (false: the plain argmax stands).
+    func mayApply(afterLength length: Int) -> Bool {
+        barsRepeats(length) || barsEnd(length) || forcesBegin(length) || forcesEnd(length)
+    }
+
+    private func barsRepeats(_ length: Int) -> Bool {
+        settings.noRepeatNgramSize > 0 && length >= settings.noRepeatNgramSize
+    }
+    private func barsEnd(_ length: Int) -> Bool { length < settings.minLength }
+    private func forcesBegin(_ length: Int) -> Bool { length == 1 && settings.forcedBeginTokenID != nil }
+    private func forcesEnd(_ length: Int) -> Bool {
+        length == settings.maxLength - 1 && !settings.forcedEndTokenIDs.isEmpty
     }
 
     private func force(_ ids: [Int], _ scores: UnsafeMutablePointer<Float>, _ count: Int) {

@@ -23,9 +23,14 @@ struct SequenceDecoding {
         let state = model.makeDecoderState(for: input, capacity: settings.maxLength)
         var sequence = [settings.decoderStartTokenID]
         while sequence.count < settings.maxLength {
-            let logits = model.decode([sequence.last!], state: state, allPositions: false)
-            constraints.apply(to: logits.mutableData, count: model.vocabularySize, after: sequence)
-            let next = sampler.next(logits: logits.data, count: model.vocabularySize)
+            let next: Int
+            if sampling.temperature <= 0 && !constraints.mayApply(afterLength: sequence.count) {
+                next = model.greedyToken(after: [sequence.last!], state: state)
+            } else {
+                let logits = model.decode([sequence.last!], state: state, allPositions: false)
+                constraints.apply(to: logits.mutableData, count: model.vocabularySize, after: sequence)
+                next = sampler.next(logits: logits.data, count: model.vocabularySize)
+            }
             sequence.append(next)
             onToken(next)
             if settings.endTokenIDs.contains(next) { break }

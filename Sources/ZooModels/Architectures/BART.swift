@@ -200,7 +200,9 @@ final class BARTModel: AttentionRecordingEncoderDecoder {
     }
 
     let architecture: BART
-    let encoderEmbedding, decoderEmbedding, outputHead, finalLogitsBias: Tensor
+    let encoderEmbedding, decoderEmbedding: Tensor
+    /// The output projection, with the final logits bias.
+    let outputHead: OutputHead
     let encoderPositions, decoderPositions: Tensor
     let encoderNorm, decoderNorm: Norm
     let encoderLayers: [EncoderLayer]
@@ -222,13 +224,12 @@ final class BARTModel: AttentionRecordingEncoderDecoder {
         if architecture.tied {
             encoderEmbedding = try load("token_embedding.weight")
             decoderEmbedding = encoderEmbedding
-            outputHead = encoderEmbedding
         } else {
             encoderEmbedding = try load("encoder.token_embedding.weight")
             decoderEmbedding = try load("decoder.token_embedding.weight")
-            outputHead = try load("lm_head.weight")
         }
-        finalLogitsBias = try load("final_logits_bias").reshaped([config.vocab_size])
+        outputHead = OutputHead(weight: architecture.tied ? encoderEmbedding : try load("lm_head.weight"),
+                                bias: try load("final_logits_bias").reshaped([config.vocab_size]))
         encoderPositions = try load("encoder.position_embedding.weight")
         decoderPositions = try load("decoder.position_embedding.weight")
         encoderNorm = try Norm("encoder.embedding_norm", weights)
@@ -318,6 +319,18 @@ final class BARTModel: AttentionRecordingEncoderDecoder {
 
     func decode(_ tokens: [Int], caches: DecoderCaches, input: EncodedInput, allPositions: Bool,
                 recorders: (decoder: AttentionRecorder, cross: AttentionRecorder)?) -> Tensor {
+        let b = runDecoder(tokens, caches: caches, input: input, recorders: recorders)
+        return b.logits.logits(of: b.x, head: outputHead.weight, bias: outputHead.bias, allPositions: allPositions)
+    }
+
+    func greedyToken(after tokens: [Int], state: DecoderState) -> Int {
+        let b = runDecoder(tokens, caches: .sequence(state.cache), input: state.input, recorders: nil)
+        return b.logits.greedyToken(of: b.x, head: outputHead)
+    }
+
+    /// The decoder's layers: the buffers with the head's input in `x`.
+    private func runDecoder(_ tokens: [Int], caches: DecoderCaches, input: EncodedInput,
+                            recorders: (decoder: AttentionRecorder, cross: AttentionRecorder)?) -> DecoderBuffers {
         let cache = caches.first, start = cache.length, rows = tokens.count
         let b = cache.buffers(rows: rows) { DecoderBuffers(rows: rows, config: architecture.config) }
         embed(tokens, start: start, samePosition: caches.positionsAdded(rows: rows) < rows, tokens: decoderEmbedding,
@@ -338,6 +351,6 @@ final class BARTModel: AttentionRecordingEncoderDecoder {
             layer.norm3.normalize(b.x)
         }
         caches.advance(rows: rows)
-        return b.logits.logits(of: b.x, head: outputHead, bias: finalLogitsBias, allPositions: allPositions)
+        return b
     }
 }

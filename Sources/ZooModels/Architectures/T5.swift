@@ -184,7 +184,8 @@ final class T5Model: AttentionRecordingEncoderDecoder {
     }
 
     let architecture: T5
-    let tokenEmbedding, outputHead: Tensor
+    let tokenEmbedding: Tensor
+    let outputHead: OutputHead
     let encoderBias, decoderBias: RelativePositionBias
     let encoderFinalNorm, decoderFinalNorm: Tensor
     let encoderLayers: [EncoderLayer]
@@ -204,7 +205,7 @@ final class T5Model: AttentionRecordingEncoderDecoder {
         let config = architecture.config
         func load(_ name: String) throws -> Tensor { try weights.tensor(name).float32() }
         tokenEmbedding = try load("token_embedding.weight")
-        outputHead = architecture.tied ? tokenEmbedding : try load("lm_head.weight")
+        outputHead = OutputHead(weight: architecture.tied ? tokenEmbedding : try load("lm_head.weight"))
         let maxDistance = config.relative_attention_max_distance ?? 128
         encoderBias = RelativePositionBias(table: try load("encoder.relative_attention_bias.weight"),
                                            bidirectional: true, maxDistance: maxDistance)
@@ -276,6 +277,18 @@ final class T5Model: AttentionRecordingEncoderDecoder {
 
     func decode(_ tokens: [Int], caches: DecoderCaches, input: EncodedInput, allPositions: Bool,
                 recorders: (decoder: AttentionRecorder, cross: AttentionRecorder)?) -> Tensor {
+        let b = runDecoder(tokens, caches: caches, input: input, recorders: recorders)
+        return b.logits.logits(of: b.h, head: outputHead.weight, allPositions: allPositions)
+    }
+
+    func greedyToken(after tokens: [Int], state: DecoderState) -> Int {
+        let b = runDecoder(tokens, caches: .sequence(state.cache), input: state.input, recorders: nil)
+        return b.logits.greedyToken(of: b.h, head: outputHead)
+    }
+
+    /// The decoder's layers, final norm and output scaling: the buffers with the head's input in `h`.
+    private func runDecoder(_ tokens: [Int], caches: DecoderCaches, input: EncodedInput,
+                            recorders: (decoder: AttentionRecorder, cross: AttentionRecorder)?) -> DecoderBuffers {
         let cache = caches.first, start = cache.length, rows = tokens.count, width = architecture.width
         let added = caches.positionsAdded(rows: rows)
         let b = cache.buffers(rows: rows) { DecoderBuffers(rows: rows, capacity: cache.capacity, model: self) }
@@ -303,7 +316,7 @@ final class T5Model: AttentionRecordingEncoderDecoder {
             let scale = 1 / Float(width).squareRoot(), values = b.h.mutableData
             for i in 0..<b.h.count { values[i] *= scale }
         }
-        return b.logits.logits(of: b.h, head: outputHead, allPositions: allPositions)
+        return b
     }
 }
 
