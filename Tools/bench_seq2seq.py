@@ -1,5 +1,5 @@
-"""T5-small rows of Tools/bench: an encoder-decoder's greedy decode (128 tokens after a 32-token input) and its input
-processing (the encoder over 32 or 512 tokens, then the first output token), in Zoo, PyTorch (float32, 2 threads) and
+"""T5-small rows of Tools/bench: an encoder-decoder's greedy decode (128 tokens after a 32-token input; Zoo also
+through every logit, as sampling does) and its input processing (the encoder over 32 or 512 tokens, then the first output token), in Zoo, PyTorch (float32, 2 threads) and
 CTranslate2 (float32).
 
     Tools/.venv/bin/python Tools/bench_seq2seq.py --zoo .build/release/zoo [--repeats 3] [--quick]
@@ -35,15 +35,20 @@ def build_model():
 
 
 class ZooRunner:
-    name = "zoo"
+    """Zoo's decode, load and input processing; with `full_logits`, decode alone through every logit (as sampling
+    does) instead of greedy steps."""
 
-    def __init__(self, zoo, lengths):
-        self.zoo, self.lengths = zoo, lengths
+    def __init__(self, zoo, lengths, full_logits=False):
+        self.zoo, self.lengths, self.full_logits = zoo, lengths, full_logits
+        self.name = "zoo full logits" if full_logits else "zoo"
 
     def measure(self, results):
+        options = ["--full-logits", "--skip-load"] if self.full_logits else []
         figures = zoo_json(self.zoo, "bench", "t5-small", "--prompt-tokens", str(INPUT), "--new-tokens", str(NEW),
-                           "--repeats", "1")
+                           "--repeats", "1", *options)
         results.setdefault(f"decode {INPUT}→{NEW}", []).extend(figures["decode_tok_per_s"])
+        if self.full_logits:
+            return
         results.setdefault("load to first token", []).extend(figures["load_ms"])
         for length in self.lengths:
             figures = zoo_json(self.zoo, "bench", "t5-small", "--prompt-tokens", str(length), "--new-tokens", "0",
@@ -119,7 +124,7 @@ def main():
     lengths = [INPUT] if args.quick else [INPUT, 512]
     build_model()
     zoo_convert(args.zoo, MODEL, "t5-small")
-    runners = [ZooRunner(args.zoo, lengths)]
+    runners = [ZooRunner(args.zoo, lengths), ZooRunner(args.zoo, [], full_logits=True)]
     for make in (TorchRunner, CT2Runner):
         log("T5-small: loading a peer")
         runners.append(make(lengths))
