@@ -9,9 +9,10 @@ struct Bench: ParsableCommand {
         abstract: "Time a model: load, prompt and decode for a decoder or an encoder-decoder, a forward pass for an "
             + "encoder, or a tokenizer.",
         discussion: """
-            Decoder: load to first token (ms, the weights' pages already cached), prompt processing (ms for the \
-            prompt and the first token's logits) and greedy decode (tok/s = (time for n+1 tokens − time for 1) / n; \
-            each step the model's greedy step, or with --full-logits every logit and their argmax). \
+            Decoder: load to first token (ms, the weights' pages already cached; the token as decode takes it), \
+            prompt processing (ms for the prompt and the first token's logits) and greedy decode (tok/s = (time for \
+            n+1 tokens − time for 1) / n; each step the model's greedy step, or with --full-logits every logit and \
+            their argmax). \
             Encoder-decoder: the same, with the encoder's pass over the input and the first output token's logits \
             as encode_ms, and decode running on past end tokens. Encoder: the forward pass of a batch of random \
             token ids (ms): to the logits at every position where the model has a masked-LM head, else to the \
@@ -98,23 +99,25 @@ struct Bench: ParsableCommand {
         guard prompt.count + newTokens <= model.contextLength else {
             throw ZooError("\(promptTokens) + \(newTokens) tokens exceed the context of \(model.contextLength)")
         }
+        /// The token after `tokens` as generation takes it: a greedy step (the first one builds the output head's
+        /// argmax screen), or with --full-logits the argmax of every logit.
+        func step(_ model: any CausalLanguageModel, _ tokens: [Int], _ cache: KVCache) -> Int {
+            guard fullLogits else { return model.greedyToken(after: tokens, cache: cache) }
+            return argmax(model.forward(tokens, cache: cache, allPositions: false).data, count: model.vocabularySize)
+        }
         var figures = DecoderFigures()
         figures.load_ms = try loadTimes(stored, as: (any CausalLanguageModel).self) { model in
-            _ = model.forward(prompt, cache: model.makeCache(capacity: prompt.count), allPositions: false)
+            _ = step(model, prompt, model.makeCache(capacity: prompt.count))
         }
-        // One untimed run of each path timed (the first greedy step builds the output head's argmax screen).
+        // One untimed run of each path timed.
         _ = model.forward(prompt, cache: model.makeCache(capacity: prompt.count), allPositions: false)
-        if !fullLogits { _ = model.greedyToken(after: prompt, cache: model.makeCache(capacity: prompt.count)) }
-        let step = { (token: Int, cache: KVCache) -> Int in
-            guard fullLogits else { return model.greedyToken(after: [token], cache: cache) }
-            return argmax(model.forward([token], cache: cache, allPositions: false).data, count: model.vocabularySize)
-        }
+        _ = step(model, prompt, model.makeCache(capacity: prompt.count))
         for _ in 0..<repeats {
             let cache = model.makeCache(capacity: prompt.count + newTokens)
             let start = now()
             let logits = model.forward(prompt, cache: cache, allPositions: false)
             figures.prompt_ms.append((now() - start) * 1000)
-            if let rate = decodeRate(after: logits, { token in step(token, cache) }) {
+            if let rate = decodeRate(after: logits, { token in step(model, [token], cache) }) {
                 figures.decode_tok_per_s.append(rate)
             }
         }
@@ -142,19 +145,24 @@ struct Bench: ParsableCommand {
             let state = model.makeDecoderState(for: model.encode(input), capacity: capacity)
             return (state, model.decode([start], state: state, allPositions: false))
         }
+        /// The token after `token` as generation takes it: a greedy step (the first one builds the output head's
+        /// argmax screen), or with --full-logits the argmax of every logit.
+        func step(_ model: any SequenceToSequenceModel, _ token: Int, _ state: DecoderState) -> Int {
+            guard fullLogits else { return model.greedyToken(after: [token], state: state) }
+            return argmax(model.decode([token], state: state, allPositions: false).data, count: model.vocabularySize)
+        }
         var figures = SequenceToSequenceFigures()
-        figures.load_ms = try loadTimes(stored, as: (any SequenceToSequenceModel).self) { _ = firstStep($0, capacity: 1) }
-        // One untimed run of each path timed (the first greedy step builds the output head's argmax screen).
-        let (warm, _) = firstStep(model, capacity: 2)
-        if !fullLogits { _ = model.greedyToken(after: [start], state: warm) }
+        figures.load_ms = try loadTimes(stored, as: (any SequenceToSequenceModel).self) { model in
+            _ = step(model, start, model.makeDecoderState(for: model.encode(input), capacity: 1))
+        }
+        // One untimed run of each path timed.
+        _ = firstStep(model, capacity: 1)
+        _ = step(model, start, model.makeDecoderState(for: model.encode(input), capacity: 1))
         for _ in 0..<repeats {
             let clock = now()
             let (state, logits) = firstStep(model, capacity: 1 + newTokens)
             figures.encode_ms.append((now() - clock) * 1000)
-            if let rate = decodeRate(after: logits, { token in
-                guard fullLogits else { return model.greedyToken(after: [token], state: state) }
-                return argmax(model.decode([token], state: state, allPositions: false).data, count: model.vocabularySize)
-            }) {
+            if let rate = decodeRate(after: logits, { token in step(model, token, state) }) {
                 figures.decode_tok_per_s.append(rate)
             }
         }
