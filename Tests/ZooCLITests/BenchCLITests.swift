@@ -23,6 +23,9 @@ import Testing
                                              "--repeats", "2"))
         #expect(result.keys.sorted() == ["decode_tok_per_s", "load_ms", "prompt_ms"])
         for (key, values) in result { #expect(values.count == 2 && values.allSatisfy { $0 > 0 }, "\(key)") }
+        let everyLogit = try figures(try cli.zoo("bench", "tiny", "--prompt-tokens", "5", "--new-tokens", "4",
+                                                 "--repeats", "1", "--full-logits", "--skip-load"))
+        #expect(everyLogit["decode_tok_per_s"]?.count == 1 && everyLogit["load_ms"] == [])
         cli.expectOneLineError(try cli.zoo("bench", "tiny", "--prompt-tokens", "60", "--new-tokens", "10"),
                                containing: "exceed the context of 64")
     }
@@ -52,6 +55,9 @@ import Testing
                 #expect(values.count == 2 && values.allSatisfy { $0 > 0 }, "\(fixture) \(key)")
             }
         }
+        let everyLogit = try figures(try cli.zoo("bench", "tiny-t5", "--prompt-tokens", "6", "--new-tokens", "5",
+                                                 "--repeats", "1", "--full-logits"))
+        #expect(everyLogit["decode_tok_per_s"]?.count == 1 && everyLogit["load_ms"]?.count == 1)
         let skipped = try figures(try cli.zoo("bench", "tiny-bart", "--new-tokens", "0", "--skip-load", "--repeats", "1"))
         #expect(skipped["load_ms"] == [] && skipped["decode_tok_per_s"] == [] && skipped["encode_ms"]?.count == 1)
         cli.expectOneLineError(try cli.zoo("bench", "tiny-bart", "--prompt-tokens", "65"),
