@@ -24,4 +24,3 @@ size_t zoo_screen_candidates(const float *approximate, const float *coefficient,
     }
     return count;
 }
-

@@ -12,9 +12,9 @@ public func argmax(_ values: UnsafePointer<Float>, count: Int) -> Int {
 ///
 /// A decode step reads every weight once, so it runs at the speed of memory, and an output head is a large part of
 /// the weights (GPT-2's: 154 of 497 MB in float32). The screen keeps a copy of the matrix in Q8_0 blocks (34 bytes
-/// per 32 weights) and, per row, how far a product with that copy can be from the float32 product: ‖x‖₁ times the row's
-/// largest quantization error, plus what float32 rounding can add to either product (γ ≤ (n + 4)·2⁻²⁴ of the
-/// row's |w|·|x| sums), rounded up. The copy's products give every row's value within its margin; only rows whose
+/// per 32 weights) and, per row, how far a product with that copy can be from the float32 product: ‖x‖₁ times the
+/// row's largest quantization error, plus what float32 rounding can add to either product (γ ≤ (n + 4)·2⁻²⁴ of
+/// the row's |w|·|x| sums), rounded up. The copy's products give every row's value within its margin; only rows whose
 /// value plus margin reaches the largest value minus margin can hold the maximum, and those few are computed from
 /// the float32 rows by the kernel of the full product, which gives them bit for bit. So the index is always the one
 /// the full product's argmax gives.
