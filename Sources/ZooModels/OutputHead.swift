@@ -25,3 +25,35 @@ final class OutputHead: Sendable {
         }
     }
 }
+
+/// The buffers of a decoder-only forward pass, which ends in the output head's input, `h`.
+protocol HeadInputBuffers: ForwardBuffers {
+    var h: Tensor { get }
+    var logits: ReturnedTensor { get set }
+}
+
+/// A decoder-only model whose layers end in the input of an `OutputHead`: its logits and its greedy steps run the
+/// same layers (`run`) and differ only in what they take from the head.
+protocol OutputHeadDecoder: AttentionRecordingDecoder {
+    associatedtype Buffers: HeadInputBuffers
+    var outputHead: OutputHead { get }
+    /// The layers and the final norm over `tokens`, after those in `cache`; with a recorder (and an empty cache),
+    /// also records each layer's attention maps.
+    func run(_ tokens: [Int], cache: KVCache, recorder: AttentionRecorder?) -> Buffers
+}
+
+extension OutputHeadDecoder {
+    func forward(_ tokens: [Int], cache: KVCache, allPositions: Bool) -> Tensor {
+        forward(tokens, cache: cache, allPositions: allPositions, recorder: nil)
+    }
+
+    func forward(_ tokens: [Int], cache: KVCache, allPositions: Bool, recorder: AttentionRecorder?) -> Tensor {
+        let b = run(tokens, cache: cache, recorder: recorder)
+        return b.logits.logits(of: b.h, head: outputHead.weight, allPositions: allPositions)
+    }
+
+    func greedyToken(after tokens: [Int], cache: KVCache) -> Int {
+        let b = run(tokens, cache: cache, recorder: nil)
+        return b.logits.greedyToken(of: b.h, head: outputHead)
+    }
+}

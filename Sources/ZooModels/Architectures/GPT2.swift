@@ -122,14 +122,14 @@ public struct GPT2: Architecture {
 
 /// A GPT-2 ready to run: the matrices in their stored type (float16, bfloat16 and block weights are computed with
 /// as they are, never expanded), norms and biases in float32.
-final class GPT2Model: AttentionRecordingDecoder {
+final class GPT2Model: OutputHeadDecoder {
     struct Block {
         let norm1Weight, norm1Bias, qkvWeight, qkvBias, outWeight, outBias: Tensor
         let norm2Weight, norm2Bias, upWeight, upBias, downWeight, downBias: Tensor
     }
 
     /// The tensors of a forward pass over `rows` positions.
-    final class Buffers: ForwardBuffers {
+    final class Buffers: HeadInputBuffers {
         let rows: Int
         let x, h: Tensor  // [rows, width]: the residual stream, and each normalised input to it
         let queryKeyValue: Tensor  // [rows, 3 · width]
@@ -184,23 +184,7 @@ final class GPT2Model: AttentionRecordingDecoder {
         KVCache(layers: blocks.count, capacity: min(capacity, contextLength), width: architecture.width)
     }
 
-    func forward(_ tokens: [Int], cache: KVCache, allPositions: Bool) -> Tensor {
-        forward(tokens, cache: cache, allPositions: allPositions, recorder: nil)
-    }
-
-    /// With a recorder (and an empty cache), also records each layer's attention maps.
-    func forward(_ tokens: [Int], cache: KVCache, allPositions: Bool, recorder: AttentionRecorder?) -> Tensor {
-        let b = run(tokens, cache: cache, recorder: recorder)
-        return b.logits.logits(of: b.h, head: outputHead.weight, allPositions: allPositions)
-    }
-
-    func greedyToken(after tokens: [Int], cache: KVCache) -> Int {
-        let b = run(tokens, cache: cache, recorder: nil)
-        return b.logits.greedyToken(of: b.h, head: outputHead)
-    }
-
-    /// The layers and the final norm: the buffers with the final hidden states in `h`.
-    private func run(_ tokens: [Int], cache: KVCache, recorder: AttentionRecorder?) -> Buffers {
+    func run(_ tokens: [Int], cache: KVCache, recorder: AttentionRecorder?) -> Buffers {
         let start = cache.length, rows = tokens.count
         let width = architecture.width, heads = architecture.config.n_head, headDim = width / heads
         let b = cache.buffers(rows: rows) { Buffers(rows: rows, architecture: architecture) }

@@ -170,7 +170,7 @@ public struct Llama: Architecture {
 }
 
 /// A Llama ready to run: norms and biases in float32, matrices in float32 or in their quantized blocks.
-final class LlamaModel: AttentionRecordingDecoder {
+final class LlamaModel: OutputHeadDecoder {
     struct Block {
         let norm1, output, norm2, down: Tensor
         let outputBias, downBias: Tensor?
@@ -180,7 +180,7 @@ final class LlamaModel: AttentionRecordingDecoder {
     }
 
     /// The tensors of a forward pass over `rows` positions.
-    final class Buffers: ForwardBuffers {
+    final class Buffers: HeadInputBuffers {
         let rows: Int
         let x, h: Tensor  // [rows, width]: the residual stream, and each normalised input to it
         let queryKeyValue: [Tensor]  // [rows, heads · headDim], then twice [rows, keyValueHeads · headDim]
@@ -246,23 +246,7 @@ final class LlamaModel: AttentionRecordingDecoder {
                 width: architecture.keyValueHeads * architecture.headDim)
     }
 
-    func forward(_ tokens: [Int], cache: KVCache, allPositions: Bool) -> Tensor {
-        forward(tokens, cache: cache, allPositions: allPositions, recorder: nil)
-    }
-
-    /// With a recorder (and an empty cache), also records each layer's attention maps.
-    func forward(_ tokens: [Int], cache: KVCache, allPositions: Bool, recorder: AttentionRecorder?) -> Tensor {
-        let b = run(tokens, cache: cache, recorder: recorder)
-        return b.logits.logits(of: b.h, head: outputHead.weight, allPositions: allPositions)
-    }
-
-    func greedyToken(after tokens: [Int], cache: KVCache) -> Int {
-        let b = run(tokens, cache: cache, recorder: nil)
-        return b.logits.greedyToken(of: b.h, head: outputHead)
-    }
-
-    /// The layers and the final norm: the buffers with the final hidden states in `h`.
-    private func run(_ tokens: [Int], cache: KVCache, recorder: AttentionRecorder?) -> Buffers {
+    func run(_ tokens: [Int], cache: KVCache, recorder: AttentionRecorder?) -> Buffers {
         let start = cache.length, rows = tokens.count
         let a = architecture
         let b = cache.buffers(rows: rows) { Buffers(rows: rows, model: self) }
