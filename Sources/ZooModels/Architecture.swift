@@ -80,12 +80,29 @@ public protocol CausalLanguageModel: LanguageModel {
     /// `forward` without the logits: the greedy token after `tokens`, the index of the largest logit of the last
     /// position (the lowest on ties). A model may find it without computing every logit.
     func greedyToken(after tokens: [Int], cache: KVCache) -> Int
+
+    /// `forward` for a sampler that keeps the `k` most likely tokens (top-k): the logits of the last position, all
+    /// of them or only those of the tokens that can be among the k largest. A model may find those without computing
+    /// every logit.
+    func nextLogits(after tokens: [Int], cache: KVCache, largest k: Int) -> NextLogits
 }
 
 extension CausalLanguageModel {
     public func greedyToken(after tokens: [Int], cache: KVCache) -> Int {
         argmax(forward(tokens, cache: cache, allPositions: false).data, count: vocabularySize)
     }
+
+    public func nextLogits(after tokens: [Int], cache: KVCache, largest k: Int) -> NextLogits {
+        .all(forward(tokens, cache: cache, allPositions: false))
+    }
+}
+
+/// The logits of the next position, for a sampler that keeps the k largest.
+public enum NextLogits {
+    /// Every logit, [1, vocabulary].
+    case all(Tensor)
+    /// The ids and logits of every token whose logit is at least the k-th largest, and perhaps a few below it.
+    case largest([(id: Int, logit: Float)])
 }
 
 /// An encoder: each position of a sequence sees all the others, and the result is one vector per position.

@@ -44,13 +44,24 @@ struct ReturnedTensor {
     /// The greedy token of the last row of `h`: the index of the largest logit (the lowest on ties), found through
     /// the head's screen when it has one and the screen can tell, else from all the logits.
     mutating func greedyToken(of h: Tensor, head: OutputHead) -> Int {
-        let width = h.shape[1], last = h.data + (h.shape[0] - 1) * width
+        let last = h.data + (h.shape[0] - 1) * h.shape[1]
         if let screen = head.argmaxScreen,
            let token = screen.argmax(last, weight: head.weight, bias: head.bias, scratch: next().mutableData) {
             return token
         }
         let logits = logits(of: h, head: head.weight, bias: head.bias, allPositions: false)
         return argmax(logits.data, count: logits.shape[1])
+    }
+
+    /// The logits of the last row of `h` for a sampler that keeps the `k` largest: only the tokens that can be among
+    /// them, through the head's screen when it has one and the screen can tell, else all of them.
+    mutating func nextLogits(of h: Tensor, head: OutputHead, largest k: Int) -> NextLogits {
+        let last = h.data + (h.shape[0] - 1) * h.shape[1]
+        if let screen = head.argmaxScreen,
+           let found = screen.largest(k, last, weight: head.weight, bias: head.bias, scratch: next().mutableData) {
+            return .largest(found.map { (id: $0.row, logit: $0.value) })
+        }
+        return .all(logits(of: h, head: head.weight, bias: head.bias, allPositions: false))
     }
 
     private mutating func next() -> Tensor {

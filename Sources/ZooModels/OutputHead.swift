@@ -56,4 +56,9 @@ extension OutputHeadDecoder {
         let b = run(tokens, cache: cache, recorder: nil)
         return b.logits.greedyToken(of: b.h, head: outputHead)
     }
+
+    func nextLogits(after tokens: [Int], cache: KVCache, largest k: Int) -> NextLogits {
+        let b = run(tokens, cache: cache, recorder: nil)
+        return b.logits.nextLogits(of: b.h, head: outputHead, largest: k)
+    }
 }

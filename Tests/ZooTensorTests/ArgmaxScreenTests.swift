@@ -37,6 +37,36 @@ import ZooTensor
         #expect(decided >= 36)
     }
 
+    /// The rows that can be among the k largest: every row at least the k-th largest value of the full product, with
+    /// that product's values bit for bit, and not many more.
+    @Test(arguments: [1, 7, 50])
+    func largestHoldsEveryRowAtLeastTheKthLargest(k: Int) throws {
+        let weight = Tensor(shape: [Self.rows, Self.inputs], values: values(Self.rows * Self.inputs, seed: 33))
+        let bias = Tensor(shape: [Self.rows], values: values(Self.rows, seed: 34))
+        let screen = try #require(ArgmaxScreen(weight: weight, bias: bias))
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: Self.rows)
+        defer { scratch.deallocate() }
+        var decided = 0
+        for seed in 0..<20 {
+            let x = values(Self.inputs, seed: 200 + UInt64(seed))
+            let full = linear(Tensor(shape: [1, Self.inputs], values: x), weight: weight, bias: bias).toArray()
+            let kth = full.sorted(by: >)[k - 1]
+            guard let found = x.withUnsafeBufferPointer({
+                screen.largest(k, $0.baseAddress!, weight: weight, bias: bias, scratch: scratch)
+            }) else { continue }
+            decided += 1
+            #expect(found.map(\.row) == found.map(\.row).sorted(), "row order")
+            for (row, value) in found { #expect(value.bitPattern == full[row].bitPattern, "row \(row)") }
+            let rows = Set(found.map(\.row))
+            #expect(full.indices.filter { full[$0] >= kth }.allSatisfy(rows.contains), "input \(seed)")
+            #expect(found.count < k + 60, "input \(seed): \(found.count) rows")
+        }
+        #expect(decided >= 18)
+        // k at or past the rows, or past what the screen computes, is left to the full product.
+        #expect(screen.largest(Self.rows, values(Self.inputs, seed: 9), weight: weight, bias: bias, scratch: scratch) == nil)
+        #expect(screen.largest(0, values(Self.inputs, seed: 9), weight: weight, bias: bias, scratch: scratch) == nil)
+    }
+
     /// Rows equal to the largest one, before and after it: the lowest index wins, as in the full product.
     @Test func tiesGoToTheLowestIndex() throws {
         var w = values(Self.rows * Self.inputs, seed: 41)

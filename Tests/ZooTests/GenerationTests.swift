@@ -23,6 +23,31 @@ import Testing
         #expect(third.generatedIDs != first.generatedIDs)
     }
 
+    /// Sampling with top-k takes only the logits that can be among the k largest (through the float32 head's screen
+    /// here): the same tokens as a sampler given every logit, seed for seed, with and without top-p.
+    @Test(arguments: [(5, nil), (40, Float(0.9)), (1, nil)] as [(Int, Float?)])
+    func topKSamplingFromTheLargestLogitsAloneGivesTheSameTokens(k: Int, topP: Float?) throws {
+        let model = generator.model
+        guard case .largest(let few) = model.nextLogits(after: [5, 17, 3], cache: model.makeCache(capacity: 4), largest: k)
+        else { Issue.record("the float32 head's screen gave every logit"); return }
+        #expect(few.count >= k && few.count < model.vocabularySize / 4)
+        for seed in UInt64(1)...6 {
+            let options = GenerationOptions(maxNewTokens: 12, temperature: 0.8, topK: k, topP: topP, seed: seed)
+            let generated = try generator.generate(promptIDs: [5, 17, 3], options: options).generatedIDs
+            var sampler = Sampler(options: options)
+            let cache = model.makeCache(capacity: 16)
+            var input = [5, 17, 3], expected: [Int] = []
+            for _ in 0..<12 {
+                let next = sampler.next(logits: model.forward(input, cache: cache, allPositions: false).data,
+                                        count: model.vocabularySize)
+                if generator.stopTokens.contains(next) { break }
+                expected.append(next)
+                input = [next]
+            }
+            #expect(generated == expected, "seed \(seed)")
+        }
+    }
+
     @Test func topKOfOneIsGreedy() throws {
         let greedy = try generator.generate(prompt: "Hello", options: GenerationOptions(maxNewTokens: 15))
         let sampled = try generator.generate(

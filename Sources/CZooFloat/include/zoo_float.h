@@ -29,12 +29,14 @@ void zoo_matvec_f32(const float *w, size_t stride, const float *x, size_t n, flo
 void zoo_matvec_f16(const uint16_t *w, size_t stride, const float *x, size_t n, float *out, size_t rows);
 void zoo_matvec_bf16(const uint16_t *w, size_t stride, const float *x, size_t n, float *out, size_t rows);
 
-/// The screening passes of an argmax over approximate values a[i], each within norm · coefficient[i] + constant of
-/// the exact one: the largest a[i] − margin[i] (a value the exact maximum is at least), and the rows whose
-/// a[i] + margin[i] reaches it (the only rows the maximum can be at), their indices written to `candidates` up to
-/// `capacity`. Returns how many rows qualified, which may exceed `capacity`.
-double zoo_screen_threshold(const float *approximate, const float *coefficient, size_t rows, double norm,
-                            double constant);
+/// The screening passes of a search for the k largest of exact values, given approximate values a[i] each within
+/// margin[i] = norm · coefficient[i] + constant of the exact one. `zoo_screen_kth`: the k-th largest a[i] − margin[i]
+/// (1 ≤ k ≤ rows; `heap` is scratch for k doubles), which at least k exact values reach; −∞ or NaN when the values
+/// are not all ordered numbers. `zoo_screen_candidates`: the rows whose a[i] + margin[i] reach `threshold`, which
+/// include every row whose exact value is at least the k-th largest, their indices written to `candidates` up to
+/// `capacity`; returns how many rows qualified, which may exceed `capacity`.
+double zoo_screen_kth(const float *approximate, const float *coefficient, size_t rows, double norm, double constant,
+                      size_t k, double *heap);
 size_t zoo_screen_candidates(const float *approximate, const float *coefficient, size_t rows, double norm,
                              double constant, double threshold, int32_t *candidates, size_t capacity);
 

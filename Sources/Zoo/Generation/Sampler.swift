@@ -1,4 +1,5 @@
 import Foundation
+import ZooModels
 import ZooTensor
 
 /// Picks the next token from logits: greedy, or sampling with temperature, top-k and top-p applied in that
@@ -14,8 +15,22 @@ struct Sampler {
 
     mutating func next(logits: UnsafePointer<Float>, count: Int) -> Int {
         if options.temperature <= 0 { return argmax(logits, count: count) }
+        return sample((0..<count).map { (id: $0, logit: logits[$0] / options.temperature) })
+    }
 
-        var candidates = (0..<count).map { (id: $0, logit: logits[$0] / options.temperature) }
+    /// The next token, sampled (temperature above 0) from the logits `model.nextLogits(...)` gave for this sampler's
+    /// top-k: the same token as from all the logits, since top-k keeps only tokens whose logit is at least the k-th
+    /// largest, and those are all there.
+    mutating func next(_ logits: NextLogits, count: Int) -> Int {
+        switch logits {
+        case .all(let all): next(logits: all.data, count: count)
+        case .largest(let largest): sample(largest.map { (id: $0.id, logit: $0.logit / options.temperature) })
+        }
+    }
+
+    /// Samples among `candidates` (logits already divided by the temperature): top-k, then top-p.
+    private mutating func sample(_ scaled: [(id: Int, logit: Float)]) -> Int {
+        var candidates = scaled
         // Highest first; equal logits keep the lower id first so that a seed always gives the same tokens.
         candidates.sort { $0.logit != $1.logit ? $0.logit > $1.logit : $0.id < $1.id }
         if let k = options.topK, k > 0, k < candidates.count {

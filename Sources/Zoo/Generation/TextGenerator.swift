@@ -72,7 +72,7 @@ public final class TextGenerator {
                 break
             }
             let next = options.temperature <= 0 ? model.greedyToken(after: input, cache: cache)
-                : sampler.next(logits: model.forward(input, cache: cache, allPositions: false).data,
+                : sampler.next(model.nextLogits(after: input, cache: cache, largest: options.topK ?? 0),
                                count: model.vocabularySize)
             if stopTokens.contains(next) {
                 stopReason = .endOfSequence

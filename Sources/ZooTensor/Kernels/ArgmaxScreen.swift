@@ -21,8 +21,8 @@ public func argmax(_ values: UnsafePointer<Float>, count: Int) -> Int {
 public final class ArgmaxScreen: @unchecked Sendable {  // immutable after init
     /// The weight as Q8_0 blocks.
     let blocks: Tensor
-    /// Per row, the margin per unit of ‖x‖₁.
-    let coefficients: [Float]
+    /// Per row, the margin per unit of ‖x‖₁, and the largest of them.
+    let coefficients: [Float], largestCoefficient: Float
     /// The part of every margin that does not grow with x: the rounding of the bias's addition.
     let constant: Double
     public let rows: Int, inputs: Int
@@ -59,6 +59,7 @@ public final class ArgmaxScreen: @unchecked Sendable {  // immutable after init
         guard coefficients.allSatisfy(\.isFinite), largestBias.isFinite else { return nil }
         self.blocks = blocks
         self.coefficients = coefficients
+        largestCoefficient = coefficients.max() ?? 0
         // Each product adds the bias once more (one rounding of at most 2⁻²⁴ of it), and float32 arithmetic may
         // lose up to the smallest normal number per operation to underflow.
         constant = 2 * gamma * largestBias + Double(4 * inputs) * Double(Float.leastNormalMagnitude)
@@ -78,6 +79,33 @@ public final class ArgmaxScreen: @unchecked Sendable {  // immutable after init
     /// holds `rows` floats.
     public func argmax(_ x: UnsafePointer<Float>, weight: Tensor, bias: Tensor?,
                        scratch: UnsafeMutablePointer<Float>) -> Int? {
+        screen(1, x, bias: bias, scratch: scratch) { candidates -> Int? in
+            var best = -1, bestValue: Float = 0
+            for candidate in candidates {
+                let row = Int(candidate), value = exactValue(row, x, weight: weight, bias: bias)
+                guard !value.isNaN else { return nil }
+                if best < 0 || value > bestValue { (best, bestValue) = (row, value) }
+            }
+            return best
+        }
+    }
+
+    /// The rows that can be among the `k` largest of `weight · x + bias`, with their values as the full product
+    /// gives them: every row whose value is at least the k-th largest, and perhaps a few below it, in row order; nil
+    /// as for `argmax`, or when k is not below the number of rows.
+    public func largest(_ k: Int, _ x: UnsafePointer<Float>, weight: Tensor, bias: Tensor?,
+                        scratch: UnsafeMutablePointer<Float>) -> [(row: Int, value: Float)]? {
+        guard k >= 1, k < rows, k <= Self.candidateCapacity else { return nil }
+        return screen(k, x, bias: bias, scratch: scratch) { candidates in
+            let found = candidates.map { row in (row: Int(row), value: exactValue(Int(row), x, weight: weight, bias: bias)) }
+            return found.contains { $0.value.isNaN } ? nil : found
+        }
+    }
+
+    /// The rows whose value can be at least the k-th largest, found from the Q8_0 copy, passed to `body`; nil when
+    /// x is not finite, the margins do not order, or more than `candidateCapacity` rows qualify.
+    private func screen<Result>(_ k: Int, _ x: UnsafePointer<Float>, bias: Tensor?, scratch: UnsafeMutablePointer<Float>,
+                                _ body: (UnsafeBufferPointer<Int32>) -> Result?) -> Result? {
         var norm = 0.0
         for j in 0..<inputs { norm += Double(abs(x[j])) }
         guard norm.isFinite else { return nil }
@@ -89,23 +117,27 @@ public final class ArgmaxScreen: @unchecked Sendable {  // immutable after init
                                     UnsafeBufferPointer(start: scratch, count: 1))
             }
         }
-        return coefficients.withUnsafeBufferPointer { coefficients -> Int? in
-            let threshold = zoo_screen_threshold(scratch, coefficients.baseAddress, rows, norm, constant)
-            guard threshold.isFinite else { return nil }
+        return coefficients.withUnsafeBufferPointer { coefficients -> Result? in
+            let kth = withUnsafeTemporaryAllocation(of: Double.self, capacity: k) { heap in
+                zoo_screen_kth(scratch, coefficients.baseAddress, rows, norm, constant, k, heap.baseAddress)
+            }
+            guard kth.isFinite else { return nil }
+            // Also the rows a few units in the last place below: a sampler divides the values by its temperature,
+            // and a value that rounding then makes equal to the k-th largest's is kept with it.
+            let threshold = kth - 0x1p-20 * (abs(kth) + 2 * (norm * Double(largestCoefficient) + constant))
             return withUnsafeTemporaryAllocation(of: Int32.self, capacity: Self.candidateCapacity) { candidates in
                 let count = zoo_screen_candidates(scratch, coefficients.baseAddress, rows, norm, constant, threshold,
                                                   candidates.baseAddress, Self.candidateCapacity)
                 guard count <= Self.candidateCapacity else { return nil }
-                var best = -1, bestValue: Float = 0
-                for k in 0..<count {
-                    let row = Int(candidates[k])
-                    var value = bias?.data[row] ?? 0
-                    zoo_matvec_f32(weight.data + row * inputs, inputs, x, inputs, &value, 1)
-                    guard !value.isNaN else { return nil }
-                    if best < 0 || value > bestValue { (best, bestValue) = (row, value) }
-                }
-                return best
+                return body(UnsafeBufferPointer(rebasing: candidates[..<count]))
             }
         }
+    }
+
+    /// Row `row`'s value by the full product's kernel: bit for bit what `linear` gives.
+    private func exactValue(_ row: Int, _ x: UnsafePointer<Float>, weight: Tensor, bias: Tensor?) -> Float {
+        var value = bias?.data[row] ?? 0
+        zoo_matvec_f32(weight.data + row * inputs, inputs, x, inputs, &value, 1)
+        return value
     }
 }
