@@ -7,8 +7,8 @@ public func argmax(_ values: UnsafePointer<Float>, count: Int) -> Int {
     return best
 }
 
-/// The argmax of a float32 matrix-vector product `weight · x + bias` (a language model's greedy token) found
-/// while reading about a quarter of the matrix.
+/// The argmax of a float32 matrix-vector product `weight · x + bias` (a language model's greedy token), or the rows
+/// that can be among its k largest (what top-k sampling keeps), found while reading about a quarter of the matrix.
 ///
 /// A decode step reads every weight once, so it runs at the speed of memory, and an output head is a large part of
 /// the weights (GPT-2's: 154 of 497 MB in float32). The screen keeps a copy of the matrix in Q8_0 blocks (34 bytes
@@ -97,14 +97,17 @@ public final class ArgmaxScreen: @unchecked Sendable {  // immutable after init
                         scratch: UnsafeMutablePointer<Float>) -> [(row: Int, value: Float)]? {
         guard k >= 1, k < rows, k <= Self.candidateCapacity else { return nil }
         return screen(k, x, bias: bias, scratch: scratch) { candidates in
-            let found = candidates.map { row in (row: Int(row), value: exactValue(Int(row), x, weight: weight, bias: bias)) }
+            let found = candidates.map { row in
+                (row: Int(row), value: exactValue(Int(row), x, weight: weight, bias: bias))
+            }
             return found.contains { $0.value.isNaN } ? nil : found
         }
     }
 
     /// The rows whose value can be at least the k-th largest, found from the Q8_0 copy, passed to `body`; nil when
     /// x is not finite, the margins do not order, or more than `candidateCapacity` rows qualify.
-    private func screen<Result>(_ k: Int, _ x: UnsafePointer<Float>, bias: Tensor?, scratch: UnsafeMutablePointer<Float>,
+    private func screen<Result>(_ k: Int, _ x: UnsafePointer<Float>, bias: Tensor?,
+                                scratch: UnsafeMutablePointer<Float>,
                                 _ body: (UnsafeBufferPointer<Int32>) -> Result?) -> Result? {
         var norm = 0.0
         for j in 0..<inputs { norm += Double(abs(x[j])) }
