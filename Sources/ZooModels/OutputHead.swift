@@ -1,14 +1,14 @@
 import Synchronization
 import ZooTensor
 
-/// A decoder's output projection to the vocabulary, with the `ArgmaxScreen` its greedy steps use: built at the
-/// first greedy step (never for a model only asked for logits), for float32 heads only. For a 16-bit head the
+/// A decoder's output projection to the vocabulary, with the `ArgmaxScreen` its greedy and top-k sampling steps use:
+/// built at the first such step (never for a model only asked for logits), for float32 heads only. For a 16-bit head the
 /// screen's Q8_0 copy would still be half the head's size, where a float32 head's is about a quarter, and it would
 /// take as much more memory.
 final class OutputHead: Sendable {
     let weight: Tensor
     let bias: Tensor?
-    /// nil until the first greedy step; then the screen, or nil for a head without one.
+    /// nil until the first step that asks for it; then the screen, or nil for a head without one.
     private let screen = Mutex<ArgmaxScreen??>(nil)
 
     init(weight: Tensor, bias: Tensor? = nil) {
