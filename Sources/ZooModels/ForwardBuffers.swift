@@ -32,12 +32,12 @@ struct ReturnedTensor {
 
     /// The logits of the final hidden states `h` ([rows, width]) through the output `head`: of every row when
     /// `allPositions` asks for several (in new memory), else of the last row (in this reused memory).
-    mutating func logits(of h: Tensor, head: Tensor, bias: Tensor? = nil, allPositions: Bool) -> Tensor {
+    mutating func logits(of h: Tensor, head: OutputHead, allPositions: Bool) -> Tensor {
         let rows = h.shape[0]
-        if allPositions && rows > 1 { return linear(h, weight: head, bias: bias) }
+        if allPositions && rows > 1 { return linear(h, weight: head.weight, bias: head.bias) }
         let last = rows == 1 ? h : h.row(rows - 1).reshaped([1, h.shape[1]])
         let logits = next()
-        linear(last, weight: head, bias: bias, into: logits)
+        linear(last, weight: head.weight, bias: head.bias, into: logits)
         return logits
     }
 
@@ -46,10 +46,10 @@ struct ReturnedTensor {
     mutating func greedyToken(of h: Tensor, head: OutputHead) -> Int {
         let last = h.data + (h.shape[0] - 1) * h.shape[1]
         if let screen = head.argmaxScreen,
-           let token = screen.argmax(last, weight: head.weight, bias: head.bias, scratch: next().mutableData) {
+           let token = screen.argmax(last, scratch: next().mutableData) {
             return token
         }
-        let logits = logits(of: h, head: head.weight, bias: head.bias, allPositions: false)
+        let logits = logits(of: h, head: head, allPositions: false)
         return argmax(logits.data, count: logits.shape[1])
     }
 
@@ -58,10 +58,10 @@ struct ReturnedTensor {
     mutating func nextLogits(of h: Tensor, head: OutputHead, largest k: Int) -> NextLogits {
         let last = h.data + (h.shape[0] - 1) * h.shape[1]
         if let screen = head.argmaxScreen,
-           let found = screen.largest(k, last, weight: head.weight, bias: head.bias, scratch: next().mutableData) {
+           let found = screen.largest(k, last, scratch: next().mutableData) {
             return .largest(found.map { (id: $0.row, logit: $0.value) })
         }
-        return .all(logits(of: h, head: head.weight, bias: head.bias, allPositions: false))
+        return .all(logits(of: h, head: head, allPositions: false))
     }
 
     private mutating func next() -> Tensor {

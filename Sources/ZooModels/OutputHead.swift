@@ -49,7 +49,7 @@ extension OutputHeadDecoder {
 
     func forward(_ tokens: [Int], cache: KVCache, allPositions: Bool, recorder: AttentionRecorder?) -> Tensor {
         let b = run(tokens, cache: cache, recorder: recorder)
-        return b.logits.logits(of: b.h, head: outputHead.weight, allPositions: allPositions)
+        return b.logits.logits(of: b.h, head: outputHead, allPositions: allPositions)
     }
 
     func greedyToken(after tokens: [Int], cache: KVCache) -> Int {

@@ -320,7 +320,7 @@ final class BARTModel: AttentionRecordingEncoderDecoder {
     func decode(_ tokens: [Int], caches: DecoderCaches, input: EncodedInput, allPositions: Bool,
                 recorders: (decoder: AttentionRecorder, cross: AttentionRecorder)?) -> Tensor {
         let b = runDecoder(tokens, caches: caches, input: input, recorders: recorders)
-        return b.logits.logits(of: b.x, head: outputHead.weight, bias: outputHead.bias, allPositions: allPositions)
+        return b.logits.logits(of: b.x, head: outputHead, allPositions: allPositions)
     }
 
     func greedyToken(after tokens: [Int], state: DecoderState) -> Int {

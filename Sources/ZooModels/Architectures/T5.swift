@@ -278,7 +278,7 @@ final class T5Model: AttentionRecordingEncoderDecoder {
     func decode(_ tokens: [Int], caches: DecoderCaches, input: EncodedInput, allPositions: Bool,
                 recorders: (decoder: AttentionRecorder, cross: AttentionRecorder)?) -> Tensor {
         let b = runDecoder(tokens, caches: caches, input: input, recorders: recorders)
-        return b.logits.logits(of: b.h, head: outputHead.weight, allPositions: allPositions)
+        return b.logits.logits(of: b.h, head: outputHead, allPositions: allPositions)
     }
 
     func greedyToken(after tokens: [Int], state: DecoderState) -> Int {

@@ -19,6 +19,8 @@ public func argmax(_ values: UnsafePointer<Float>, count: Int) -> Int {
 /// the float32 rows by the kernel of the full product, which gives them bit for bit. So the index is always the one
 /// the full product's argmax gives.
 public final class ArgmaxScreen: @unchecked Sendable {  // immutable after init
+    /// What the screen was made from: the values it gives are those of `weight · x + bias`.
+    public let weight: Tensor, bias: Tensor?
     /// The weight as Q8_0 blocks.
     let blocks: Tensor
     /// Per row, the margin per unit of ‖x‖₁, and the largest of them.
@@ -57,6 +59,8 @@ public final class ArgmaxScreen: @unchecked Sendable {  // immutable after init
         }
         let largestBias = bias.map { bias in (0..<rows).reduce(0.0) { max($0, Double(abs(bias.data[$1]))) } } ?? 0
         guard coefficients.allSatisfy(\.isFinite), largestBias.isFinite else { return nil }
+        self.weight = weight
+        self.bias = bias
         self.blocks = blocks
         self.coefficients = coefficients
         largestCoefficient = coefficients.max() ?? 0
@@ -73,16 +77,14 @@ public final class ArgmaxScreen: @unchecked Sendable {  // immutable after init
         return nu / (1 - nu)
     }
 
-    /// The index of the largest of `weight · x + bias` (the lowest of equal ones), where `weight` and `bias` are
-    /// what the screen was made from and `x` holds `inputs` floats; nil when the screen cannot tell cheaply: a
-    /// non-finite x or value, or more than `candidateCapacity` rows within the margins of the largest. `scratch`
-    /// holds `rows` floats.
-    public func argmax(_ x: UnsafePointer<Float>, weight: Tensor, bias: Tensor?,
-                       scratch: UnsafeMutablePointer<Float>) -> Int? {
-        screen(1, x, bias: bias, scratch: scratch) { candidates -> Int? in
+    /// The index of the largest of `weight · x + bias` (the lowest of equal ones), `x` holding `inputs` floats; nil
+    /// when the screen cannot tell cheaply: a non-finite x or value, or more than `candidateCapacity` rows within the
+    /// margins of the largest. `scratch` holds `rows` floats.
+    public func argmax(_ x: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>) -> Int? {
+        screen(1, x, scratch: scratch) { candidates -> Int? in
             var best = -1, bestValue: Float = 0
             for candidate in candidates {
-                let row = Int(candidate), value = exactValue(row, x, weight: weight, bias: bias)
+                let row = Int(candidate), value = exactValue(row, x)
                 guard !value.isNaN else { return nil }
                 if best < 0 || value > bestValue { (best, bestValue) = (row, value) }
             }
@@ -93,21 +95,18 @@ public final class ArgmaxScreen: @unchecked Sendable {  // immutable after init
     /// The rows that can be among the `k` largest of `weight · x + bias`, with their values as the full product
     /// gives them: every row whose value is at least the k-th largest, and perhaps a few below it, in row order; nil
     /// as for `argmax`, or when k is not below the number of rows.
-    public func largest(_ k: Int, _ x: UnsafePointer<Float>, weight: Tensor, bias: Tensor?,
+    public func largest(_ k: Int, _ x: UnsafePointer<Float>,
                         scratch: UnsafeMutablePointer<Float>) -> [(row: Int, value: Float)]? {
         guard k >= 1, k < rows, k <= Self.candidateCapacity else { return nil }
-        return screen(k, x, bias: bias, scratch: scratch) { candidates in
-            let found = candidates.map { row in
-                (row: Int(row), value: exactValue(Int(row), x, weight: weight, bias: bias))
-            }
+        return screen(k, x, scratch: scratch) { candidates in
+            let found = candidates.map { row in (row: Int(row), value: exactValue(Int(row), x)) }
             return found.contains { $0.value.isNaN } ? nil : found
         }
     }
 
     /// The rows whose value can be at least the k-th largest, found from the Q8_0 copy, passed to `body`; nil when
     /// x is not finite, the margins do not order, or more than `candidateCapacity` rows qualify.
-    private func screen<Result>(_ k: Int, _ x: UnsafePointer<Float>, bias: Tensor?,
-                                scratch: UnsafeMutablePointer<Float>,
+    private func screen<Result>(_ k: Int, _ x: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
                                 _ body: (UnsafeBufferPointer<Int32>) -> Result?) -> Result? {
         var norm = 0.0
         for j in 0..<inputs { norm += Double(abs(x[j])) }
@@ -138,7 +137,7 @@ public final class ArgmaxScreen: @unchecked Sendable {  // immutable after init
     }
 
     /// Row `row`'s value by the full product's kernel: bit for bit what `linear` gives.
-    private func exactValue(_ row: Int, _ x: UnsafePointer<Float>, weight: Tensor, bias: Tensor?) -> Float {
+    private func exactValue(_ row: Int, _ x: UnsafePointer<Float>) -> Float {
         var value = bias?.data[row] ?? 0
         zoo_matvec_f32(weight.data + row * inputs, inputs, x, inputs, &value, 1)
         return value
