@@ -66,6 +66,9 @@ public struct StoredModel: Sendable {
         let config = try config()
         let architecture = try Architectures.instantiate(config)
         let weights = try loadWeightsChecked(architecture: architecture)
+        if options.bf16Activations && !weights.names.contains(where: { weights.info($0)?.dtype == .bfloat16 }) {
+            throw ZooError(path: weights.url.path, "bfloat16 activations need bfloat16 weights, and \(name) has none (convert it with --dtype bf16)")
+        }
         let tokenizer = try tokenizer()
         let model = try architecture.makeModel(weights: options.weightStore(weights))
         // A token beyond the embedding table would crash the model at its first lookup: refuse it here.

@@ -60,6 +60,15 @@ public protocol WeightStore {
     func tensor(_ name: String) throws -> Tensor
 }
 
+extension WeightStore {
+    /// A weight matrix that `linear` multiplies by many rows at once (an encoder's): widened to float32, which
+    /// BLAS's matrix product takes, unless it is marked for bfloat16 activations, whose products read it as stored.
+    func productMatrix(_ name: String) throws -> Tensor {
+        let matrix = try tensor(name)
+        return matrix.activations == .bfloat16 ? matrix : matrix.float32()
+    }
+}
+
 /// A model loaded and ready to run. Capabilities (generation, fill-mask, ...) are protocols refining this one.
 public protocol LanguageModel: AnyObject {
     var vocabularySize: Int { get }

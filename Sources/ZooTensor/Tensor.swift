@@ -6,10 +6,9 @@ public struct Tensor: @unchecked Sendable {
     public let dtype: DType
     public let storage: Storage
     public let byteOffset: Int
-    /// For a block-type matrix: one-row products quantize the input row to int8 per 32 values and take integer
-    /// block dot products (llama.cpp's arithmetic) instead of keeping float32 activations. Set when a model is
-    /// loaded with int8 activations; views made from the tensor do not carry it.
-    public var int8Activations = false
+    /// What the products of this weight matrix make of their input rows; set when a model is loaded with reduced
+    /// activations. Views made from the tensor do not carry it.
+    public var activations = ActivationPrecision.float32
 
     public init(shape: [Int], dtype: DType, storage: Storage, byteOffset: Int = 0) {
         precondition(dtype.holds(shape: shape),
@@ -114,4 +113,15 @@ public struct Tensor: @unchecked Sendable {
         encodeElements(source.data, count: count, as: target, into: result.storage.base)
         return result
     }
+}
+
+/// The precision a weight matrix's products give their input rows (float32 unless a model is loaded otherwise).
+public enum ActivationPrecision: Sendable {
+    case float32
+    /// For a block-type matrix: one-row products quantize the input row to int8 per 32 values and take integer
+    /// block dot products (llama.cpp's arithmetic).
+    case int8
+    /// For a bfloat16 matrix: products of several input rows round them to bfloat16 and take the CPU's bfloat16
+    /// dot products (`bfloat16Product`).
+    case bfloat16
 }

@@ -24,6 +24,8 @@ struct Embed: ParsableCommand {
     @Flag(help: "Print JSON: {\"embeddings\": [[...], ...]}, one vector per text.")
     var json = false
 
+    @OptionGroup var loading: LoadingOptions
+
     @OptionGroup var zooOptions: ZooOptions
 
     func validate() throws {
@@ -33,7 +35,7 @@ struct Embed: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let embed = try zooOptions.zoo.model(named: name).load().embedder()
+            let embed = try zooOptions.zoo.model(named: name).load(loading.loadOptions).embedder()
             let vectors = try embed(texts, pooling: try parsePooling(pooling), normalize: normalize, truncate: truncate)
             if json {
                 struct Output: Encodable { let embeddings: [[Float]] }

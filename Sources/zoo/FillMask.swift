@@ -22,6 +22,8 @@ struct FillMask: ParsableCommand {
     @Flag(help: "Print JSON: {\"masks\": [[{\"token_id\": N, \"token\": \"...\", \"score\": P}, ...], ...]}, one list per mask.")
     var json = false
 
+    @OptionGroup var loading: LoadingOptions
+
     @OptionGroup var zooOptions: ZooOptions
 
     func validate() throws {
@@ -30,7 +32,7 @@ struct FillMask: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let fill = try zooOptions.zoo.model(named: name).load().fillMask()
+            let fill = try zooOptions.zoo.model(named: name).load(loading.loadOptions).fillMask()
             let masks = try fill(text, topK: topK, truncate: truncate)
             if json {
                 struct Output: Encodable { let masks: [[FillMaskCandidate]] }

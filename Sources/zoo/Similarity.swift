@@ -24,6 +24,8 @@ struct Similarity: ParsableCommand {
     @Flag(help: "Print JSON: {\"similarity\": S}.")
     var json = false
 
+    @OptionGroup var loading: LoadingOptions
+
     @OptionGroup var zooOptions: ZooOptions
 
     func validate() throws {
@@ -32,7 +34,7 @@ struct Similarity: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let model = try zooOptions.zoo.model(named: name).load()
+            let model = try zooOptions.zoo.model(named: name).load(loading.loadOptions)
             let similarity = try model.similarity(first, second, pooling: try parsePooling(pooling), truncate: truncate)
             if json {
                 struct Output: Encodable { let similarity: Float }

@@ -34,6 +34,8 @@ struct Text2Text: ParsableCommand {
     @Flag(help: "Print JSON at the end: {\"input_ids\": [...], \"output_ids\": [...], \"text\": \"...\"}.")
     var json = false
 
+    @OptionGroup var loading: LoadingOptions
+
     @OptionGroup var zooOptions: ZooOptions
 
     func validate() throws {
@@ -52,7 +54,7 @@ struct Text2Text: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let pipeline = try zooOptions.zoo.model(named: name).load().textToText()
+            let pipeline = try zooOptions.zoo.model(named: name).load(loading.loadOptions).textToText()
             StartupPages.release()
             let stopping: EarlyStopping? = switch earlyStopping {
             case "true": .whenFull

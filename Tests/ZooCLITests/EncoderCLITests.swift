@@ -87,3 +87,23 @@ extension CLITests {
         #expect(try zoo("fill-mask", "rob", "<mask>", "--top-k", "0").status == 64)
     }
 }
+
+/// `--bf16-activations` on the commands that run an encoder: a bfloat16 conversion runs with it (the products'
+/// accuracy is `BFloat16ActivationTests`'); a model without bfloat16 weights is refused, naming its weights file.
+extension CLITests {
+    @Test func bfloat16ActivationsNeedABfloat16Model() throws {
+        let source = Self.fixtures.appendingPathComponent("tiny-roberta").path
+        #expect(try zoo("convert", source, "--name", "rob16", "--dtype", "bf16").status == 0)
+        #expect(try zoo("convert", source, "--name", "rob32").status == 0)
+        let masks = try json(try zoo("fill-mask", "rob16", "The capital of France is <mask>.", "--json",
+                                     "--bf16-activations"))["masks"] as! [[[String: Any]]]
+        #expect(masks.count == 1 && masks[0].count == 5)
+        let vectors = try json(try zoo("embed", "rob16", "one text", "another", "--bf16-activations", "--json"))
+        #expect((vectors["embeddings"] as! [[Double]]).map(\.count) == [32, 32])
+        #expect(try zoo("similarity", "rob16", "one text", "another", "--bf16-activations").status == 0)
+
+        let refused = try zoo("fill-mask", "rob32", "The capital of France is <mask>.", "--bf16-activations")
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("weights.h5") && refused.stderr.contains("--dtype bf16"), "\(refused.stderr)")
+    }
+}

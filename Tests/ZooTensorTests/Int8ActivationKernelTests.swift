@@ -120,7 +120,7 @@ import ZooTensor
     func markedWeightsRunTheInt8KernelForOneRow(type: DType) {
         var weight = randomBlocks(600, 1024, type, seed: 51)
         let plain = weight
-        weight.int8Activations = true
+        weight.activations = .int8
         let x = Tensor(shape: [1, 1024], values: values(1024, seed: 52))
         let (quants, scales) = Self.referenceQuantize(x.toArray())
         let rowBytes = type.byteCount(elements: 1024)
@@ -139,7 +139,7 @@ import ZooTensor
         #expect(linear(several, weight: weight).toArray() == linear(several, weight: plain).toArray())
 
         var other = randomBlocks(200, 1024, type, seed: 54)
-        other.int8Activations = true
+        other.activations = .int8
         let bias = Tensor(shape: [200], values: values(200, seed: 55))
         let shared = linear(x, weights: [weight, other], biases: [nil, bias])
         #expect(shared[0].toArray() == y)

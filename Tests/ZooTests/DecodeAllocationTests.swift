@@ -89,7 +89,7 @@ func allocations(_ body: () -> Void) -> Int {
         let x = Tensor(shape: [1, inputs], values: (0..<inputs).map { Float($0 % 7) / 7 })
         var weight = Tensor(shape: [outputs, inputs], values: (0..<outputs * inputs).map { Float($0 % 13) / 13 - 0.5 })
             .converted(to: weightType)
-        weight.int8Activations = int8Activations
+        weight.activations = int8Activations ? .int8 : .float32
         let out = Tensor(zeros: [1, outputs])
         linear(x, weight: weight, into: out)
         #expect(allocations { linear(x, weight: weight, into: out) } == 0)

@@ -68,8 +68,8 @@ struct ExpectedOutputs: Decodable {
 }
 
 /// Converts the fixture `name` (a folder or a file) into a fresh zoo and loads it.
-func convertedFixture(_ name: String, dtype: DType? = nil) throws -> (LoadedModel, URL) {
+func convertedFixture(_ name: String, dtype: DType? = nil, options: LoadOptions = LoadOptions()) throws -> (LoadedModel, URL) {
     let folder = temporaryFolder()
     let stored = try Converter(zoo: ModelZoo(folders: [folder])).convert(fixture(name), options: .init(name: "m", dtype: dtype))
-    return (try stored.load(), folder)
+    return (try stored.load(options), folder)
 }

@@ -80,6 +80,28 @@ void zoo_matmul_at_level(int level, zoo_weight_type type, const void *w, size_t 
 void zoo_widen(zoo_weight_type type, const void *weights, size_t n, float *out);
 void zoo_widen_at_level(int level, zoo_weight_type type, const void *weights, size_t n, float *out);
 
+/// Products with bfloat16 activations: the input rows rounded to bfloat16 and multiplied by bfloat16 weight rows with
+/// the CPU's bfloat16 dot-product instructions (AVX512_BF16: each pair of products added to float32 sums), twice the
+/// multiply-adds a cycle of float32 vectors. `zoo_bf16_dot_available` says whether this CPU has them (and AVX-512
+/// is not capped by ZOO_SIMD); without them `zoo_bf16_matmul` must not be called.
+int zoo_bf16_dot_available(void);
+/// x rounded to bfloat16 bits as the instructions round: to nearest, ties to even; subnormals to ±0, NaNs quiet.
+uint16_t zoo_bf16_round_one(float x);
+void zoo_bf16_round(const float *x, size_t n, uint16_t *out);
+/// Input rows from which zoo_bf16_matmul takes panels of ZOO_BF16_PANEL weight rows rather than dot-product tiles.
+#define ZOO_BF16_DOT_ROWS 24
+#define ZOO_BF16_PANEL 32
+/// Elements of the buffer zoo_bf16_pack fills for `rows` input rows of n.
+size_t zoo_bf16_packed_elements(size_t rows, size_t n);
+/// The input rows x ([rows][n]) rounded to bfloat16 and padded with zeros, in the layout zoo_bf16_matmul reads:
+/// made once for all the weight rows of a product.
+void zoo_bf16_pack(const float *x, size_t rows, size_t n, uint16_t *packed);
+/// out[r·ldo + o] += Σ_i x̂[r][i] · w[o·n + i] for r < rows and o < count: x̂ the packed input rows, w bfloat16
+/// weight rows of n, the sums float32. Few rows take tiles of dot products; many take panels of weight rows packed
+/// in column pairs, each multiplied by every input row.
+void zoo_bf16_matmul(const uint16_t *packed, size_t rows, size_t n, const uint16_t *w, size_t count, float *out,
+                     size_t ldo);
+
 /// Activations in place: GPT-2's tanh GELU, the exact (erf) GELU, and x · sigmoid(k·x) (SiLU for k = 1).
 void zoo_gelu_tanh(float *x, size_t n);
 void zoo_gelu_erf(float *x, size_t n);

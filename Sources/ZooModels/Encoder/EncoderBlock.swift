@@ -10,19 +10,20 @@ struct EncoderBlock {
 
     init(index: Int, weights: any WeightStore) throws {
         func load(_ name: String) throws -> Tensor { try weights.tensor("blocks.\(index).\(name)").float32() }
-        queryWeight = try load("attn.query.weight")
+        func matrix(_ name: String) throws -> Tensor { try weights.productMatrix("blocks.\(index).\(name)") }
+        queryWeight = try matrix("attn.query.weight")
         queryBias = try load("attn.query.bias")
-        keyWeight = try load("attn.key.weight")
+        keyWeight = try matrix("attn.key.weight")
         keyBias = try load("attn.key.bias")
-        valueWeight = try load("attn.value.weight")
+        valueWeight = try matrix("attn.value.weight")
         valueBias = try load("attn.value.bias")
-        outWeight = try load("attn.out.weight")
+        outWeight = try matrix("attn.out.weight")
         outBias = try load("attn.out.bias")
         norm1Weight = try load("norm1.weight")
         norm1Bias = try load("norm1.bias")
-        upWeight = try load("mlp.up.weight")
+        upWeight = try matrix("mlp.up.weight")
         upBias = try load("mlp.up.bias")
-        downWeight = try load("mlp.down.weight")
+        downWeight = try matrix("mlp.down.weight")
         downBias = try load("mlp.down.bias")
         norm2Weight = try load("norm2.weight")
         norm2Bias = try load("norm2.bias")

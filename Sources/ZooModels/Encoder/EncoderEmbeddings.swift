@@ -12,7 +12,8 @@ struct EncoderEmbeddings {
 
     init(_ layout: EncoderLayout, weights: any WeightStore) throws {
         func load(_ name: String) throws -> Tensor { try weights.tensor(name).float32() }
-        tokenEmbedding = try load("token_embedding.weight")
+        // Marked for bfloat16 activations, the table stays as stored: it is also the tied decoder of a masked-LM head.
+        tokenEmbedding = try weights.productMatrix("token_embedding.weight")
         positionEmbedding = try load("position_embedding.weight")
         tokenTypeEmbedding = layout.tokenTypes > 0 ? try load("token_type_embedding.weight") : nil
         normWeight = try load("embedding_norm.weight")

@@ -9,11 +9,11 @@ struct MaskedLanguageModelHead {
 
     init(_ layout: EncoderLayout, activation: Activation, weights: any WeightStore, tokenEmbedding: Tensor) throws {
         func load(_ name: String) throws -> Tensor { try weights.tensor(name).float32() }
-        denseWeight = try load("mlm_head.dense.weight")
+        denseWeight = try weights.productMatrix("mlm_head.dense.weight")
         denseBias = try load("mlm_head.dense.bias")
         normWeight = try load("mlm_head.norm.weight")
         normBias = try load("mlm_head.norm.bias")
-        decoderWeight = layout.tiedDecoder ? tokenEmbedding : try load("mlm_head.decoder.weight")
+        decoderWeight = layout.tiedDecoder ? tokenEmbedding : try weights.productMatrix("mlm_head.decoder.weight")
         bias = try load("mlm_head.bias")
         self.activation = activation
         epsilon = layout.epsilon

@@ -16,11 +16,12 @@ struct AttentionProjections {
 
     init(_ prefix: String, weights: any WeightStore, biases: Bool, heads: Int, headDim: Int, scale: Float) throws {
         func load(_ name: String) throws -> Tensor { try weights.tensor("\(prefix).\(name)").float32() }
+        func matrix(_ name: String) throws -> Tensor { try weights.productMatrix("\(prefix).\(name)") }
         func bias(_ name: String) throws -> Tensor? { biases ? try load(name + ".bias") : nil }
-        query = try load("q.weight")
-        key = try load("k.weight")
-        value = try load("v.weight")
-        output = try load("out.weight")
+        query = try matrix("q.weight")
+        key = try matrix("k.weight")
+        value = try matrix("v.weight")
+        output = try matrix("out.weight")
         queryBias = try bias("q")
         keyBias = try bias("k")
         valueBias = try bias("v")

@@ -11,9 +11,10 @@ struct FeedForward {
 
     init(_ prefix: String, weights: any WeightStore, gated: Bool, biases: Bool, activation: Activation) throws {
         func load(_ name: String) throws -> Tensor { try weights.tensor("\(prefix).\(name)").float32() }
-        up = try load("up.weight")
-        down = try load("down.weight")
-        gate = gated ? try load("gate.weight") : nil
+        func matrix(_ name: String) throws -> Tensor { try weights.productMatrix("\(prefix).\(name)") }
+        up = try matrix("up.weight")
+        down = try matrix("down.weight")
+        gate = gated ? try matrix("gate.weight") : nil
         upBias = biases ? try load("up.bias") : nil
         downBias = biases ? try load("down.bias") : nil
         self.activation = activation

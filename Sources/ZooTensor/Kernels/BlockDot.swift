@@ -5,7 +5,7 @@ import CZooKernels
 /// (decode), split across the cores; for several rows (a prompt), `batchProduct`. The C kernels
 /// (Sources/CZooKernels) run with AVX-512, AVX2 or portable code, as the CPU allows, and keep float32 activations:
 /// results differ from the decoded weight's product only in summation order.
-/// A weight marked `int8Activations` runs one-row products with llama.cpp's arithmetic instead: the input row
+/// A weight marked for int8 activations runs one-row products with llama.cpp's arithmetic instead: the input row
 /// quantized to int8 per block and integer block dot products (int8_activation_kernels.c).
 extension DType {
     var blockKernelType: zoo_block_type {
@@ -30,8 +30,8 @@ private let parallelWeightBytes = 32 * 1024
 /// outputs come as buffers so that callers pass them from the stack, allocating nothing.
 func blockVectorProducts(_ x: UnsafePointer<Float>, _ weights: UnsafeBufferPointer<Tensor>,
                          _ outs: UnsafeBufferPointer<UnsafeMutablePointer<Float>>) {
-    let inputs = weights[0].shape[1], int8 = weights[0].int8Activations
-    precondition(weights.allSatisfy { $0.dtype.isQuantized && $0.shape[1] == inputs && $0.int8Activations == int8 },
+    let inputs = weights[0].shape[1], int8 = weights[0].activations == .int8
+    precondition(weights.allSatisfy { $0.dtype.isQuantized && $0.shape[1] == inputs && $0.activations == weights[0].activations },
                  "block products sharing an input need block-type weights of one input width, marked alike")
     let blocks = Int32(inputs / 32)
     let total = weights.reduce(0) { $0 + $1.shape[0] }

@@ -8,6 +8,7 @@ import Dispatch
 /// run `floatBatchProduct`, which also reads the weight once in its stored type. More rows run `batchProduct`, which
 /// keeps a few weight rows at a time in the second-level cache (decoded there unless float32) while every input row
 /// passes over them, except that more than `passedRows` rows of a float32 weight go to BLAS's matrix product.
+/// Several rows against a bfloat16 weight marked for bfloat16 activations run `bfloat16Product`.
 public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
     let result = Tensor(uninitialized: [x.shape[0], weight.shape[0]])
     linear(x, weight: weight, bias: bias, into: result)
@@ -20,6 +21,9 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, into result
     precondition(x.shape.count == 2 && weight.shape.count == 2 && x.shape[1] == weight.shape[1],
                  "linear: input \(x.shape) does not fit weight \(weight.shape)")
     let rows = x.shape[0], inputs = x.shape[1], outputs = weight.shape[0]
+    if rows > 1 && weight.dtype == .bfloat16 && weight.activations == .bfloat16 {
+        return bfloat16Product(x, weight, bias: bias, into: result)
+    }
     let out = result.mutableData
     let blockType = weight.dtype.isQuantized
     let blas = weight.dtype == .float32 && rows > passedRows

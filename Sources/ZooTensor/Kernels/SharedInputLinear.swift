@@ -13,7 +13,7 @@ public func linear(_ x: Tensor, weights: [Tensor], biases: [Tensor?], into outs:
                  "linear: one bias (or nil) and one output per weight")
     let shared = x.shape.count == 2 && x.shape[0] == 1
         && weights.allSatisfy { $0.shape.count == 2 && $0.shape[1] == x.shape[1] && $0.dtype.isQuantized
-            && $0.int8Activations == weights[0].int8Activations }
+            && $0.activations == weights[0].activations }
     guard shared else {
         for k in weights.indices { linear(x, weight: weights[k], bias: biases[k], into: outs[k]) }
         return

@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+import ZooModels
+import ZooTensor
+@testable import Zoo
+
+/// Models converted to bfloat16 and loaded with bfloat16 activations (`LoadOptions.bf16Activations`) against
+/// transformers' float32 outputs: encoders, a decoder's prompt and an encoder-decoder's passes stay within 5% of the
+/// reference logits' spread (bfloat16 keeps 8 significant bits, of weights and of the products' inputs alike), and
+/// differ from the same weights' float32-activation outputs, which shows the rounded products ran. The products
+/// themselves are checked to float32 rounding in `BFloat16ProductTests`.
+@Suite struct BFloat16ActivationTests {
+    /// The largest |Δ| of `logits` from `reference`, which must stay under 5% of the reference's range.
+    func expectClose(_ logits: [Float], _ reference: [Float], _ label: String) {
+        let range = reference.max()! - reference.min()!, difference = maxAbsDifference(logits, reference)
+        #expect(difference < 0.05 * range, "\(label): max |Δlogit| = \(difference) over a range of \(range)")
+    }
+
+    /// The fixture converted to bfloat16 and loaded twice: with float32 and with bfloat16 activations.
+    func loadedBothWays(_ name: String) throws -> (float32: LoadedModel, bfloat16: LoadedModel, folders: [URL]) {
+        let (plain, first) = try convertedFixture(name, dtype: .bfloat16)
+        let (rounded, second) = try convertedFixture(name, dtype: .bfloat16, options: LoadOptions(bf16Activations: true))
+        return (plain, rounded, [first, second])
+    }
+
+    @Test(arguments: EncoderFixtures.masked)
+    func encoderLogitsStayClose(model name: String) throws {
+        let expected = try EncoderExpectedOutputs.load(name)
+        let models = try loadedBothWays(name)
+        defer { for folder in models.folders { try? FileManager.default.removeItem(at: folder) } }
+        let plain = try #require(models.float32.model as? any MaskedLanguageModel)
+        let rounded = try #require(models.bfloat16.model as? any MaskedLanguageModel)
+        for testCase in expected.cases {
+            guard let reference = testCase.logits?.flatMap({ $0 }) else { continue }
+            let input = EncoderInput(sequences: [testCase.input_ids], padding: rounded.paddingTokenID)
+            let logits = rounded.logits(input).toArray()
+            expectClose(logits, reference, "\(name) \"\(testCase.text)\"")
+            #expect(logits != plain.logits(input).toArray(), "\(name): the activations were rounded")
+        }
+    }
+
+    @Test func decoderPromptLogitsStayClose() throws {
+        let expected = try ExpectedOutputs.load("tiny-gpt2")
+        let models = try loadedBothWays("tiny-gpt2")
+        defer { for folder in models.folders { try? FileManager.default.removeItem(at: folder) } }
+        let plain = try #require(models.float32.model as? any CausalLanguageModel)
+        let rounded = try #require(models.bfloat16.model as? any CausalLanguageModel)
+        let ids = expected.cases[0].prompt_ids
+        let logits = rounded.forward(ids, cache: rounded.makeCache(capacity: 64), allPositions: true).toArray()
+        expectClose(logits, expected.cases[0].logits.flatMap { $0 }, "tiny-gpt2")
+        #expect(logits != plain.forward(ids, cache: plain.makeCache(capacity: 64), allPositions: true).toArray())
+    }
+
+    @Test(arguments: Seq2SeqFixtures.all)
+    func encoderDecoderLogitsStayClose(model name: String) throws {
+        let testCase = try #require(try Seq2SeqExpectedOutputs.load(name).cases.first)
+        let models = try loadedBothWays(name)
+        defer { for folder in models.folders { try? FileManager.default.removeItem(at: folder) } }
+        func logits(_ loaded: LoadedModel) throws -> [Float] {
+            let model = try #require(loaded.model as? any SequenceToSequenceModel)
+            let state = model.makeDecoderState(for: model.encode(testCase.input_ids), capacity: testCase.decoder_input_ids.count)
+            return model.decode(testCase.decoder_input_ids, state: state, allPositions: true).toArray()
+        }
+        let rounded = try logits(models.bfloat16)
+        expectClose(rounded, testCase.logits.flatMap { $0 }, name)
+        #expect(rounded != (try logits(models.float32)), "\(name): the activations were rounded")
+    }
+}
