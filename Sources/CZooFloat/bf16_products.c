@@ -69,11 +69,26 @@ void zoo_bf16_round(const float *x, size_t n, uint16_t *out) {
 
 void zoo_bf16_pack(const float *x, size_t rows, size_t n, uint16_t *packed) {
     size_t stride = padded_columns(n), all = padded_rows(rows);
-    for (size_t r = 0; r < rows; r++) {
-        zoo_bf16_round(x + r * n, n, packed + r * stride);
-        memset(packed + r * stride + n, 0, (stride - n) * 2);
+    if (rows < DOT_ROWS) {  // row after row
+        for (size_t r = 0; r < rows; r++) {
+            zoo_bf16_round(x + r * n, n, packed + r * stride);
+            memset(packed + r * stride + n, 0, (stride - n) * 2);
+        }
+        memset(packed + rows * stride, 0, (all - rows) * stride * 2);
+        return;
     }
-    memset(packed + rows * stride, 0, (all - rows) * stride * 2);
+    // Blocks of MR rows, column pair after column pair: [block][pair][MR] pairs, which the panel kernel broadcasts
+    // from one pointer.
+    size_t pairs = stride / 2;
+    uint32_t *blocks = (uint32_t *)packed;
+    uint16_t *row = calloc(stride, 2);
+    for (size_t r = 0; r < all; r++) {
+        if (r < rows) zoo_bf16_round(x + r * n, n, row);
+        else memset(row, 0, n * 2);
+        uint32_t *block = blocks + r / MR * pairs * MR + r % MR;
+        for (size_t p = 0; p < pairs; p++) memcpy(block + p * MR, row + 2 * p, 4);
+    }
+    free(row);
 }
 
 #if defined(__x86_64__)
@@ -150,9 +165,9 @@ static void pack_panel(const uint16_t *w, size_t n, size_t nr, size_t k0, size_t
     }
 }
 
-// MR input rows (pairs lda apart) × the panel's NR weight rows over `pairs` column pairs, added to out for the first
-// `inputs` rows and `weights` columns.
-BF16_TARGET static void panel_kernel(const uint32_t *a, size_t lda, const uint32_t *panel, size_t pairs, float *out,
+// A block of MR input rows ([pair][MR]) × the panel's NR weight rows over `pairs` column pairs, added to out for the
+// first `inputs` rows and `weights` columns.
+BF16_TARGET static void panel_kernel(const uint32_t *a, const uint32_t *panel, size_t pairs, float *out,
                                      size_t ldo, int inputs, int weights) {
     // The loops over the rows are unrolled so that the sums stay in registers.
     __m512 acc[MR][2];
@@ -162,7 +177,7 @@ BF16_TARGET static void panel_kernel(const uint32_t *a, size_t lda, const uint32
         __m512bh b0 = (__m512bh)_mm512_load_si512(panel + p * NR), b1 = (__m512bh)_mm512_load_si512(panel + p * NR + 16);
 #pragma clang loop unroll(full)
         for (int i = 0; i < MR; i++) {
-            __m512bh ai = (__m512bh)_mm512_set1_epi32((int)a[i * lda + p]);
+            __m512bh ai = (__m512bh)_mm512_set1_epi32((int)a[p * MR + i]);
             acc[i][0] = _mm512_dpbf16_ps(acc[i][0], ai, b0);
             acc[i][1] = _mm512_dpbf16_ps(acc[i][1], ai, b1);
         }
@@ -187,7 +202,7 @@ BF16_TARGET static void panel_product(const uint16_t *x, size_t rows, size_t n, 
             size_t k1 = n - k0 < KC ? n : k0 + KC, pairs = (k1 - k0 + 1) / 2;
             pack_panel(w + o * n, n, nr, k0, k1, panel);
             for (size_t r = 0; r < rows; r += MR)
-                panel_kernel(a + r * (stride / 2) + k0 / 2, stride / 2, panel, pairs, out + r * ldo + o, ldo,
+                panel_kernel(a + r * (stride / 2) + k0 / 2 * MR, panel, pairs, out + r * ldo + o, ldo,
                              rows - r < MR ? (int)(rows - r) : MR, (int)nr);
         }
     }
