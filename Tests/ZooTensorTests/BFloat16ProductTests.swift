@@ -65,11 +65,11 @@ import ZooTensor
         #expect(failures == 0, "\(label): \(failures) of \(rows * outputs) sums off")
     }
 
-    /// Input rows on both sides of the switch from dot-product tiles to weight panels (24) and of their tiles (4, 14);
-    /// weight rows short of a tile of 4 and of a panel of 32; columns with a tail after the last 32, odd (the last
-    /// pair half empty), and more than one 768-column block of a panel. The output starts from other values, as it
-    /// holds a bias.
-    @Test(arguments: [(1, 30), (5, 64), (33, 100), (70, 801), (40, 1600)])
+    /// Input rows on both sides of the switch from dot-product tiles to weight panels (24) and of their tiles (4, 9);
+    /// weight rows short of a tile of 4 and of a panel of 48, and two panels and a part; columns with a tail after the
+    /// last 32, odd (the last pair half empty), and more than one 768-column block of a panel. The output starts from
+    /// other values, as it holds a bias.
+    @Test(arguments: [(1, 30), (5, 64), (33, 100), (70, 801), (40, 1600), (110, 48)])
     func matchesDoublePrecisionOverTheRoundedInputs(shape: (Int, Int)) {
         guard Self.dotProducts else { return }
         let (outputs, inputs) = shape

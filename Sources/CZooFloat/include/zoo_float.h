@@ -90,7 +90,7 @@ uint16_t zoo_bf16_round_one(float x);
 void zoo_bf16_round(const float *x, size_t n, uint16_t *out);
 /// Input rows from which zoo_bf16_matmul takes panels of ZOO_BF16_PANEL weight rows rather than dot-product tiles.
 #define ZOO_BF16_DOT_ROWS 24
-#define ZOO_BF16_PANEL 32
+#define ZOO_BF16_PANEL 48
 /// Elements of the buffer zoo_bf16_pack fills for `rows` input rows of n.
 size_t zoo_bf16_packed_elements(size_t rows, size_t n);
 /// The input rows x ([rows][n]) rounded to bfloat16 and padded with zeros, in the layout zoo_bf16_matmul reads:
