@@ -1,7 +1,7 @@
 """The accuracy cost of each reduced-precision format Zoo stores: top-1 agreement with float32 and the change of
 perplexity over a 500-token text, teacher-forced.
 
-    Tools/.venv/bin/python Tools/accuracy_cost.py [--tokens 500] [--gpt2]
+    Tools/.venv/bin/python Tools/accuracy_cost.py [--tokens 500] [--gpt2] [--minilm]
 
 A format's cost is the cost of rounding the weights: Zoo computes every format in float32 from the decoded weights
 (the block kernels differ from "decode, then multiply" only in summation order, which the ZooTensor tests bound), so
@@ -19,12 +19,22 @@ offsets that multiply s's float16 rounding come from quantizing the weight again
 Zoo's decode path does one token at a time. SmolLM2's row keeps the weights as shipped (Q4_1, the embedding and
 tied head Q8_0), so its cost is that of the activations alone; GPT-2's takes the q8_0 row's weights.
 
+The bfloat16-activation row (`--bf16-activations`) takes the bfloat16 row's weights and rounds the input of every
+matrix product to bfloat16 (to nearest even), as Zoo's bfloat16 dot products do for products of several rows, which
+a teacher-forced pass is; everything else stays float32, and the products' sums float32 (ZooTensor's
+BFloat16ProductTests bound Zoo's to float32 rounding).
+
 Models: SmolLM2-135M-Instruct, whose float32 model is the shipped Q4_1 GGUF dequantized (the unquantized original is
 not available here, so "q4_1 as shipped" costs nothing against it by construction, and q4_0 and q4_1 are re-roundings
 of weights that already lie on a 4-bit grid); with --gpt2, also the GPT-2 124M random checkpoint of
 Tools/bench_gpt2.py (random weights: only the agreement means something, its perplexity is that of noise).
 
 The text: README.md and Formats/zoo-checkpoint-v1.md of this repository, the first --tokens tokens (plus one).
+
+With --minilm, also the encoder all-MiniLM-L6-v2 (its real weights, Tools/fetch-real-models.sh): the cosine of each
+sentence embedding (mean-pooled over the tokens, as sentence-transformers does) to the float32 model's, for the first
+200 sentences of the same text, with bfloat16 weights, with bfloat16 activations as above, and for comparison
+PyTorch's own bfloat16 model (every activation bfloat16).
 """
 import argparse
 import math
@@ -39,6 +49,7 @@ from transformers.pytorch_utils import Conv1D
 ROOT = Path(__file__).resolve().parent.parent
 SMOLLM2 = ROOT / "Tools/.cache/real/smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
 GPT2 = ROOT / "Tools/.cache/bench/gpt2-124m"  # built by Tools/bench_gpt2.py
+MINILM = ROOT / "Tools/.cache/real/all-MiniLM-L6-v2"
 FORMATS = ["bfloat16", "q8_0", "q4_1", "q4_0"]
 BLOCK_TYPES = {"q8_0": gguf.GGMLQuantizationType.Q8_0, "q4_0": gguf.GGMLQuantizationType.Q4_0,
                "q4_1": gguf.GGMLQuantizationType.Q4_1}
@@ -121,6 +132,14 @@ def int8_activation_hooks(model, formats):
     return handles
 
 
+def bfloat16_activation_hooks(model):
+    """Hooks that round the input of every matrix product to bfloat16."""
+    def pre(module, inputs):
+        return (inputs[0].to(torch.bfloat16).to(torch.float32),)
+    return [module.register_forward_pre_hook(pre) for module in model.modules()
+            if isinstance(module, (torch.nn.Linear, Conv1D))]
+
+
 def logits_of(model, ids):
     with torch.no_grad():
         return model(torch.tensor([ids])).logits[0].float()
@@ -129,7 +148,8 @@ def logits_of(model, ids):
 def measure(model, ids, label, int8_rows):
     """The float32 model's perplexity, and each format's agreement and perplexity change. `int8_rows` are
     (format, shipped) pairs: a row with int8 activations over that format's weights, or with `shipped` (a dict of
-    the parameters' types in the file the model was read from) over the weights as they are."""
+    the parameters' types in the file the model was read from) over the weights as they are. A last row takes
+    bfloat16 weights and bfloat16 activations."""
     originals = {name: p.detach().clone() for name, p in model.named_parameters()}
     reference = logits_of(model, ids[:-1])
     targets = torch.tensor(ids[1:])
@@ -139,19 +159,23 @@ def measure(model, ids, label, int8_rows):
 
     base = perplexity(reference)
     rows = [(f"{label} float32", 1.0, base, 0.0)]
-    for fmt, int8, shipped in [(fmt, False, None) for fmt in FORMATS] + [(f, True, s) for f, s in int8_rows]:
+    variants = ([(fmt, None, None) for fmt in FORMATS] + [(f, "int8", s) for f, s in int8_rows]
+                + [("bfloat16", "bfloat16", None)])
+    for fmt, activations, shipped in variants:
         names = quantized_names(model, fmt)
         with torch.no_grad():
             for name in names if shipped is None else []:
                 dict(model.named_parameters())[name].copy_(round_trip(originals[name], fmt))
         formats = shipped or {name: fmt for name in names}
-        handles = int8_activation_hooks(model, formats) if int8 else []
+        handles = (int8_activation_hooks(model, formats) if activations == "int8"
+                   else bfloat16_activation_hooks(model) if activations == "bfloat16" else [])
         logits = logits_of(model, ids[:-1])
         for handle in handles:
             handle.remove()
         agreement = (logits.argmax(-1) == reference.argmax(-1)).float().mean().item()
         ppl = perplexity(logits)
-        name = f"{label} {fmt}" + (" as shipped" if shipped else "") + (" + int8 activations" if int8 else "")
+        name = (f"{label} {fmt}" + (" as shipped" if shipped else "")
+                + (f" + {activations} activations" if activations else ""))
         rows.append((name, agreement, ppl, (ppl - base) / base * 100))
         with torch.no_grad():
             for name, p in model.named_parameters():
@@ -159,10 +183,53 @@ def measure(model, ids, label, int8_rows):
     return rows
 
 
+def sentences(count):
+    """The first `count` sentences of the text of five words or more."""
+    found = []
+    for line in text().splitlines():
+        for sentence in line.replace("? ", ". ").split(". "):
+            if len(sentence.split()) >= 5:
+                found.append(sentence.strip())
+    return found[:count]
+
+
+def minilm_rows():
+    """(variant, least cosine, mean cosine) of the MiniLM sentence embeddings against float32's."""
+    from transformers import AutoModel
+    tokenizer = AutoTokenizer.from_pretrained(MINILM)
+    model = AutoModel.from_pretrained(MINILM, dtype=torch.float32).eval()
+    texts = sentences(200)
+
+    def embeddings(model, dtype=torch.float32):
+        vectors = []
+        with torch.no_grad():
+            for sentence in texts:
+                inputs = tokenizer(sentence, return_tensors="pt", truncation=True, max_length=256)
+                hidden = model(**inputs).last_hidden_state[0].float()
+                vectors.append(torch.nn.functional.normalize(hidden.mean(0), dim=0))
+        return torch.stack(vectors)
+
+    reference = embeddings(model)
+    rows = []
+    with torch.no_grad():
+        for p in model.parameters():
+            p.copy_(p.to(torch.bfloat16).to(torch.float32))
+    rows.append(("bfloat16 weights", embeddings(model)))
+    handles = bfloat16_activation_hooks(model)
+    rows.append(("bfloat16 weights + bfloat16 activations", embeddings(model)))
+    for handle in handles:
+        handle.remove()
+    bf16 = AutoModel.from_pretrained(MINILM, dtype=torch.bfloat16).eval()
+    rows.append(("PyTorch's bfloat16 model", embeddings(bf16)))
+    return [(label, (vectors * reference).sum(1).min().item(), (vectors * reference).sum(1).mean().item())
+            for label, vectors in rows], len(texts)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--tokens", type=int, default=500)
     parser.add_argument("--gpt2", action="store_true")
+    parser.add_argument("--minilm", action="store_true")
     args = parser.parse_args()
     torch.set_num_threads(2)
 
@@ -188,6 +255,14 @@ def main():
     print("|---|---|---|---|")
     for label, agreement, ppl, change in rows:
         print(f"| {label} | {agreement * 100:.1f}% | {ppl:.3f} | {change:+.2f}% |")
+    if args.minilm:
+        if not (MINILM / "model.safetensors").exists():
+            raise SystemExit(f"{MINILM} is missing: run Tools/fetch-real-models.sh first")
+        rows, count = minilm_rows()
+        print(f"\n| all-MiniLM-L6-v2, {count} sentences | least cosine to float32 | mean cosine |")
+        print("|---|---|---|")
+        for label, least, mean in rows:
+            print(f"| {label} | {least:.6f} | {mean:.6f} |")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,7 @@
 """BERT-base rows of Tools/bench: the masked-LM forward pass (logits at every position) for batch × length of
-1×16, 1×128, 4×128 and 8×128 tokens, in Zoo and PyTorch (float32, 2 threads), measured in turn.
+1×16, 1×128, 4×128 and 8×128 tokens, in Zoo and PyTorch (2 threads), measured in turn: float32, and bfloat16 weights
+with the products' inputs in bfloat16 (Zoo's `--bf16-activations`, which rounds the input of each matrix product and
+keeps float32 elsewhere; PyTorch's model in bfloat16, whose every activation is bfloat16).
 
     Tools/.venv/bin/python Tools/bench_bert.py --zoo .build/release/zoo [--repeats 3] [--quick]
 
@@ -26,31 +28,30 @@ def build_model():
 
 
 class Zoo:
-    """`zoo bench` on the BERT-base checkpoint, one repeat of every shape per call (each shape its own process, after
+    """`zoo bench` on a BERT-base conversion, one repeat of every shape per call (each shape its own process, after
     one untimed run)."""
-    name = "zoo"
 
-    def __init__(self, zoo, shapes):
-        self.zoo, self.shapes = zoo, shapes
+    def __init__(self, zoo, shapes, name, model, options=()):
+        self.zoo, self.shapes, self.name, self.model, self.options = zoo, shapes, name, model, list(options)
 
     def measure(self, results):
         for batch, length in self.shapes:
-            figures = zoo_json(self.zoo, "bench", "bert-base", "--batch", str(batch), "--length", str(length),
-                               "--repeats", "1")
+            figures = zoo_json(self.zoo, "bench", self.model, "--batch", str(batch), "--length", str(length),
+                               "--repeats", "1", *self.options)
             results.setdefault(f"forward {batch}×{length}", []).extend(figures["forward_ms"])
 
 
 class Torch:
-    """transformers' BertForMaskedLM, loaded once; one forward pass of every shape per call, each after one untimed
-    pass, as `zoo bench` times them."""
-    name = "pytorch"
+    """transformers' BertForMaskedLM in `dtype`, loaded once; one forward pass of every shape per call, each after one
+    untimed pass, as `zoo bench` times them."""
 
-    def __init__(self, shapes):
+    def __init__(self, shapes, dtype):
         import torch
         from transformers import BertForMaskedLM
         torch.set_num_threads(2)
         self.torch = torch
-        self.model = BertForMaskedLM.from_pretrained(MODEL).eval()
+        self.name = "pytorch" if dtype == torch.float32 else "pytorch bf16"
+        self.model = BertForMaskedLM.from_pretrained(MODEL, torch_dtype=dtype).eval()
         # The same ids `zoo bench` runs: sequence b is the shared prompt ids shifted by b.
         self.inputs = {(batch, length): torch.tensor([[(i + b) % 30522 for i in prompt_ids(length, 30522)]
                                                       for b in range(batch)]) for batch, length in shapes}
@@ -74,7 +75,12 @@ def main():
         return
     build_model()
     zoo_convert(args.zoo, MODEL, "bert-base")
-    measure_in_turn(GROUP, "BERT", [Zoo(args.zoo, shapes), Torch(shapes)], args.repeats)
+    zoo_convert(args.zoo, MODEL, "bert-base-bf16", "bf16")
+    import torch
+    measures = [Zoo(args.zoo, shapes, "zoo", "bert-base"),
+                Zoo(args.zoo, shapes, "zoo bf16-act", "bert-base-bf16", ["--bf16-activations"]),
+                Torch(shapes, torch.float32), Torch(shapes, torch.bfloat16)]
+    measure_in_turn(GROUP, "BERT", measures, args.repeats)
 
 
 if __name__ == "__main__":

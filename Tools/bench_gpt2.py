@@ -1,6 +1,7 @@
 """GPT-2 124M rows of Tools/bench: greedy decode, prompt processing at 128/512/1024 tokens, load to first token and
-peak memory, in Zoo (float32, float16, bfloat16 weights, and Q8_0 from `zoo convert --dtype int8` with float32 or
-int8 activations; float32 also decoding through every logit, as sampling does), PyTorch (float32, 2 threads) and CTranslate2 (float32 and int8, converted with
+peak memory, in Zoo (float32, float16, bfloat16 weights, the last also with bfloat16 activations, which the prompt's
+products take; Q8_0 from `zoo convert --dtype int8` with float32 or int8 activations; float32 also decoding through
+every logit, as sampling does), PyTorch (float32, 2 threads) and CTranslate2 (float32 and int8, converted with
 ct2-transformers-converter from the same Hugging Face folder), all measured in turn.
 
     Tools/.venv/bin/python Tools/bench_gpt2.py --zoo .build/release/zoo [--repeats 3] [--quick]
@@ -168,7 +169,9 @@ def main():
                          ("gpt2-124m-int8", "int8")]:
         zoo_convert(args.zoo, MODEL, model, dtype)
     for model, runtime, options in [("gpt2-124m", "zoo", ()), ("gpt2-124m-f16", "zoo f16", ()),
-                                    ("gpt2-124m-bf16", "zoo bf16", ()), ("gpt2-124m-int8", "zoo int8", ()),
+                                    ("gpt2-124m-bf16", "zoo bf16", ()),
+                                    ("gpt2-124m-bf16", "zoo bf16 bf16-act", ("--bf16-activations",)),
+                                    ("gpt2-124m-int8", "zoo int8", ()),
                                     ("gpt2-124m-int8", "zoo int8 int8-act", ("--int8-activations",)),
                                     ("gpt2-124m", "zoo full logits", ("--full-logits",))]:
         prompts = lengths if runtime == "zoo" else [] if options == ("--full-logits",) else lengths[:1]

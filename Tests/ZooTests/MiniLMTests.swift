@@ -57,6 +57,18 @@ struct MiniLMTests {
         let reduced = try half.embedder()(Array(texts), pooling: .mean, normalize: true)
         for (a, b) in zip(full, reduced) { #expect(cosineSimilarity(a, b) >= 0.9999) }
     }
+
+    /// bfloat16 weights with bfloat16 activations: each embedding within a cosine of 0.9999 of transformers' float32
+    /// one (Tools/accuracy_cost.py --minilm: at least 0.99994 over 200 sentences).
+    @Test func bfloat16ActivationsKeepTheEmbeddings() throws {
+        let converter = Converter(zoo: ModelZoo(folders: [zooFolder]))
+        let stored = try converter.convert(RealModels.miniLM, options: .init(name: "minilm-bf16", dtype: .bfloat16))
+        let reduced = try stored.load(LoadOptions(bf16Activations: true))
+        let embeddings = try reduced.embedder()(reference.sentences.map(\.text), pooling: .mean, normalize: true)
+        for (embedding, sentence) in zip(embeddings, reference.sentences) {
+            #expect(cosineSimilarity(embedding, sentence.embedding) >= 0.9999, "\"\(sentence.text)\"")
+        }
+    }
 }
 
 /// The real models Tools/fetch-real-models.sh unpacks into Tools/.cache/real/.
