@@ -21,11 +21,16 @@
 
 static size_t round_up(size_t n, size_t to) { return (n + to - 1) / to * to; }
 
-static size_t padded_rows(size_t rows) { return round_up(rows, rows < DOT_ROWS ? 4 : MR); }
+// Input rows go into the packed buffer in blocks: 4 rows for the dot tiles, MR for the panel kernel.
+static size_t block_rows(size_t rows) { return rows < DOT_ROWS ? 4 : MR; }
 
 static size_t padded_columns(size_t n) { return round_up(n, 32); }
 
-size_t zoo_bf16_packed_elements(size_t rows, size_t n) { return padded_rows(rows) * padded_columns(n); }
+size_t zoo_bf16_row_blocks(size_t rows) { return round_up(rows, block_rows(rows)) / block_rows(rows); }
+
+size_t zoo_bf16_packed_elements(size_t rows, size_t n) {
+    return zoo_bf16_row_blocks(rows) * block_rows(rows) * padded_columns(n);
+}
 
 uint16_t zoo_bf16_round_one(float f) {
     uint32_t bits;
@@ -69,14 +74,15 @@ void zoo_bf16_round(const float *x, size_t n, uint16_t *out) {
     for (size_t i = 0; i < n; i++) out[i] = zoo_bf16_round_one(x[i]);
 }
 
-void zoo_bf16_pack(const float *x, size_t rows, size_t n, uint16_t *packed) {
-    size_t stride = padded_columns(n), all = padded_rows(rows);
+void zoo_bf16_pack(const float *x, size_t rows, size_t n, size_t first, size_t count, uint16_t *packed) {
+    size_t stride = padded_columns(n), height = block_rows(rows);
+    size_t begin = first * height, end = (first + count) * height;
     if (rows < DOT_ROWS) {  // row after row
-        for (size_t r = 0; r < rows; r++) {
-            zoo_bf16_round(x + r * n, n, packed + r * stride);
-            memset(packed + r * stride + n, 0, (stride - n) * 2);
+        for (size_t r = begin; r < end; r++) {
+            size_t filled = r < rows ? n : 0;
+            if (filled) zoo_bf16_round(x + r * n, n, packed + r * stride);
+            memset(packed + r * stride + filled, 0, (stride - filled) * 2);
         }
-        memset(packed + rows * stride, 0, (all - rows) * stride * 2);
         return;
     }
     // Blocks of MR rows, column pair after column pair: [block][pair][MR] pairs, which the panel kernel broadcasts
@@ -84,7 +90,7 @@ void zoo_bf16_pack(const float *x, size_t rows, size_t n, uint16_t *packed) {
     size_t pairs = stride / 2;
     uint32_t *blocks = (uint32_t *)packed;
     uint16_t *row = calloc(stride, 2);
-    for (size_t r = 0; r < all; r++) {
+    for (size_t r = begin; r < end; r++) {
         if (r < rows) zoo_bf16_round(x + r * n, n, row);
         else memset(row, 0, n * 2);
         uint32_t *block = blocks + r / MR * pairs * MR + r % MR;
@@ -95,9 +101,9 @@ void zoo_bf16_pack(const float *x, size_t rows, size_t n, uint16_t *packed) {
 
 #if defined(__x86_64__)
 // 4 weight rows × 4 input rows of dot products over n columns (the inputs zero past n, the weights read masked there),
-// added to out[j·ldo + i] for the first `inputs` input rows and `weights` weight rows.
-BF16_TARGET static void dot_tile(const uint16_t *const w[4], const uint16_t *x, size_t stride, size_t n, float *out,
-                                 size_t ldo, int weights, int inputs) {
+// plus the bias (or 0) into out[j·ldo + i] for the first `inputs` input rows and `weights` weight rows.
+BF16_TARGET static void dot_tile(const uint16_t *const w[4], const uint16_t *x, size_t stride, size_t n,
+                                 const float *bias, float *out, size_t ldo, int weights, int inputs) {
     // The loops over the tile are unrolled so that its sums stay in registers.
     __m512 acc[4][4];
 #pragma clang loop unroll(full)
@@ -137,18 +143,19 @@ BF16_TARGET static void dot_tile(const uint16_t *const w[4], const uint16_t *x, 
     _mm512_storeu_ps(sums, _mm512_add_ps(_mm512_shuffle_f32x4(halves[0], halves[1], 0x88),
                                          _mm512_shuffle_f32x4(halves[0], halves[1], 0xdd)));
     for (int j = 0; j < inputs; j++)
-        for (int i = 0; i < weights; i++) out[j * ldo + i] += sums[4 * j + i];
+        for (int i = 0; i < weights; i++) out[j * ldo + i] = (bias ? bias[i] : 0) + sums[4 * j + i];
 }
 
 BF16_TARGET static void dot_product(const uint16_t *x, size_t rows, size_t n, const uint16_t *w, size_t count,
-                                    float *out, size_t ldo) {
+                                    const float *bias, float *out, size_t ldo) {
     size_t stride = padded_columns(n);
     for (size_t o = 0; o < count; o += 4) {
         int weights = count - o < 4 ? (int)(count - o) : 4;
         const uint16_t *tile[4];
         for (int i = 0; i < 4; i++) tile[i] = w + (o + (size_t)(i < weights ? i : weights - 1)) * n;
         for (size_t r = 0; r < rows; r += 4)
-            dot_tile(tile, x + r * stride, stride, n, out + r * ldo + o, ldo, weights, rows - r < 4 ? (int)(rows - r) : 4);
+            dot_tile(tile, x + r * stride, stride, n, bias ? bias + o : NULL, out + r * ldo + o, ldo, weights,
+                     rows - r < 4 ? (int)(rows - r) : 4);
     }
 }
 
@@ -167,10 +174,10 @@ static void pack_panel(const uint16_t *w, size_t n, size_t nr, size_t k0, size_t
     }
 }
 
-// A block of MR input rows ([pair][MR]) × the panel's NR weight rows over `pairs` column pairs, added to out for the
-// first `inputs` rows and `weights` columns.
-BF16_TARGET static void panel_kernel(const uint32_t *a, const uint32_t *panel, size_t pairs, float *out,
-                                     size_t ldo, int inputs, int weights) {
+// A block of MR input rows ([pair][MR]) × the panel's NR weight rows over `pairs` column pairs, into out for the
+// first `inputs` rows and `weights` columns: added to what it holds, or for the first columns, to the bias (or 0).
+BF16_TARGET static void panel_kernel(const uint32_t *a, const uint32_t *panel, size_t pairs, int first,
+                                     const float *bias, float *out, size_t ldo, int inputs, int weights) {
     // The loops over the rows are unrolled so that the sums stay in registers.
     __m512 acc[MR][NV];
 #pragma clang loop unroll(full)
@@ -196,12 +203,14 @@ BF16_TARGET static void panel_kernel(const uint32_t *a, const uint32_t *panel, s
     for (int i = 0; i < inputs; i++)
         for (int v = 0; v < NV; v++) {
             float *sums = out + i * ldo + 16 * v;
-            _mm512_mask_storeu_ps(sums, masks[v], _mm512_add_ps(_mm512_maskz_loadu_ps(masks[v], sums), acc[i][v]));
+            __m512 base = !first ? _mm512_maskz_loadu_ps(masks[v], sums)
+                          : bias ? _mm512_maskz_loadu_ps(masks[v], bias + 16 * v) : _mm512_setzero_ps();
+            _mm512_mask_storeu_ps(sums, masks[v], _mm512_add_ps(base, acc[i][v]));
         }
 }
 
 BF16_TARGET static void panel_product(const uint16_t *x, size_t rows, size_t n, const uint16_t *w, size_t count,
-                                      float *out, size_t ldo) {
+                                      const float *bias, float *out, size_t ldo) {
     _Alignas(64) uint32_t panel[KC / 2 * NR];
     size_t stride = padded_columns(n);
     const uint32_t *a = (const uint32_t *)x;
@@ -211,20 +220,20 @@ BF16_TARGET static void panel_product(const uint16_t *x, size_t rows, size_t n, 
             size_t k1 = n - k0 < KC ? n : k0 + KC, pairs = (k1 - k0 + 1) / 2;
             pack_panel(w + o * n, n, nr, k0, k1, panel);
             for (size_t r = 0; r < rows; r += MR)
-                panel_kernel(a + r * (stride / 2) + k0 / 2 * MR, panel, pairs, out + r * ldo + o, ldo,
-                             rows - r < MR ? (int)(rows - r) : MR, (int)nr);
+                panel_kernel(a + r * (stride / 2) + k0 / 2 * MR, panel, pairs, k0 == 0, bias ? bias + o : NULL,
+                             out + r * ldo + o, ldo, rows - r < MR ? (int)(rows - r) : MR, (int)nr);
         }
     }
 }
 #endif
 
-void zoo_bf16_matmul(const uint16_t *packed, size_t rows, size_t n, const uint16_t *w, size_t count, float *out,
-                     size_t ldo) {
+void zoo_bf16_matmul(const uint16_t *packed, size_t rows, size_t n, const uint16_t *w, size_t count,
+                     const float *bias, float *out, size_t ldo) {
 #if defined(__x86_64__)
-    if (rows < DOT_ROWS) return dot_product(packed, rows, n, w, count, out, ldo);
-    return panel_product(packed, rows, n, w, count, out, ldo);
+    if (rows < DOT_ROWS) return dot_product(packed, rows, n, w, count, bias, out, ldo);
+    return panel_product(packed, rows, n, w, count, bias, out, ldo);
 #else
-    (void)packed, (void)rows, (void)n, (void)w, (void)count, (void)out, (void)ldo;
+    (void)packed, (void)rows, (void)n, (void)w, (void)count, (void)bias, (void)out, (void)ldo;
     abort();
 #endif
 }

@@ -67,22 +67,29 @@ import ZooTensor
 
     /// Input rows on both sides of the switch from dot-product tiles to weight panels (24) and of their tiles (4, 9);
     /// weight rows short of a tile of 4 and of a panel of 48, and two panels and a part; columns with a tail after the
-    /// last 32, odd (the last pair half empty), and more than one 768-column block of a panel. The output starts from
-    /// other values, as it holds a bias.
+    /// last 32, odd (the last pair half empty), and more than one 768-column block of a panel; with a bias and
+    /// without. The input rows are packed in two parts, as two threads do; the output starts out as NaN: the product
+    /// sets it.
     @Test(arguments: [(1, 30), (5, 64), (33, 100), (70, 801), (40, 1600), (110, 48)])
     func matchesDoublePrecisionOverTheRoundedInputs(shape: (Int, Int)) {
         guard Self.dotProducts else { return }
         let (outputs, inputs) = shape
         let weight = Tensor(shape: [outputs, inputs], values: values(outputs * inputs, seed: 31)).converted(to: .bfloat16)
+        let bias = values(outputs, seed: 33)
         for rows in [2, 3, 4, 5, 16, 23, 24, 25, 40] {
             let x = values(rows * inputs, seed: 32)
-            let initial = values(rows * outputs, seed: 33)
             var packed = [UInt16](repeating: 0xffff, count: zoo_bf16_packed_elements(rows, inputs))
-            zoo_bf16_pack(x, rows, inputs, &packed)
-            var y = initial
-            zoo_bf16_matmul(packed, rows, inputs, weight.rawPointer.assumingMemoryBound(to: UInt16.self), outputs, &y,
-                            outputs)
-            Self.check(y, x: x, weight: weight, initial: initial, rows: rows, "\(outputs) × \(inputs), \(rows) rows")
+            let blocks = zoo_bf16_row_blocks(rows), half = blocks / 2
+            zoo_bf16_pack(x, rows, inputs, 0, half, &packed)
+            zoo_bf16_pack(x, rows, inputs, half, blocks - half, &packed)
+            for biased in [true, false] {
+                var y = [Float](repeating: .nan, count: rows * outputs)
+                zoo_bf16_matmul(packed, rows, inputs, weight.rawPointer.assumingMemoryBound(to: UInt16.self), outputs,
+                                biased ? bias : nil, &y, outputs)
+                let initial = (0..<rows).flatMap { _ in biased ? bias : [Float](repeating: 0, count: outputs) }
+                Self.check(y, x: x, weight: weight, initial: initial, rows: rows,
+                           "\(outputs) × \(inputs), \(rows) rows, bias \(biased)")
+            }
         }
     }
 

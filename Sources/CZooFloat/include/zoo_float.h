@@ -91,16 +91,18 @@ void zoo_bf16_round(const float *x, size_t n, uint16_t *out);
 /// Input rows from which zoo_bf16_matmul takes panels of ZOO_BF16_PANEL weight rows rather than dot-product tiles.
 #define ZOO_BF16_DOT_ROWS 24
 #define ZOO_BF16_PANEL 48
-/// Elements of the buffer zoo_bf16_pack fills for `rows` input rows of n.
+/// The packed input rows come in blocks (of 4 rows for the dot-product tiles, more for the panels, the last padded
+/// with zero rows): how many blocks `rows` take, and the elements of the buffer that holds them for rows of n.
+size_t zoo_bf16_row_blocks(size_t rows);
 size_t zoo_bf16_packed_elements(size_t rows, size_t n);
-/// The input rows x ([rows][n]) rounded to bfloat16 and padded with zeros, in the layout zoo_bf16_matmul reads:
-/// made once for all the weight rows of a product.
-void zoo_bf16_pack(const float *x, size_t rows, size_t n, uint16_t *packed);
-/// out[r·ldo + o] += Σ_i x̂[r][i] · w[o·n + i] for r < rows and o < count: x̂ the packed input rows, w bfloat16
-/// weight rows of n, the sums float32. Few rows take tiles of dot products; many take panels of weight rows packed
-/// in column pairs, each multiplied by every input row.
-void zoo_bf16_matmul(const uint16_t *packed, size_t rows, size_t n, const uint16_t *w, size_t count, float *out,
-                     size_t ldo);
+/// Blocks first..<first + count of the input rows x ([rows][n]) rounded to bfloat16 and padded with zeros, in the
+/// layout zoo_bf16_matmul reads: packed once for all the weight rows of a product, blocks apart on any thread.
+void zoo_bf16_pack(const float *x, size_t rows, size_t n, size_t first, size_t count, uint16_t *packed);
+/// out[r·ldo + o] = bias[o] + Σ_i x̂[r][i] · w[o·n + i] for r < rows and o < count (0 for a null bias): x̂ the packed
+/// input rows, w bfloat16 weight rows of n, the sums float32. Few rows take tiles of dot products; many take panels
+/// of weight rows packed in column pairs, each multiplied by every input row.
+void zoo_bf16_matmul(const uint16_t *packed, size_t rows, size_t n, const uint16_t *w, size_t count,
+                     const float *bias, float *out, size_t ldo);
 
 /// Activations in place: GPT-2's tanh GELU, the exact (erf) GELU, and x · sigmoid(k·x) (SiLU for k = 1).
 void zoo_gelu_tanh(float *x, size_t n);

@@ -1,8 +1,8 @@
 import CZooFloat
 
-/// Several input rows against a bfloat16 weight marked for bfloat16 activations, added to `out` ([rows, outputs],
-/// holding the bias or zeros): the rows rounded to bfloat16 once, then the CPU's bfloat16 dot products
-/// (`zoo_bf16_matmul`) with the weight rows split across the cores. A CPU without them multiplies the rounded rows
+/// Several input rows against a bfloat16 weight marked for bfloat16 activations, plus `bias` (or none), into `result`
+/// ([rows, outputs]): the rows rounded to bfloat16 once, then the CPU's bfloat16 dot products (`zoo_bf16_matmul`,
+/// which writes the bias with its sums), both split across the cores. A CPU without them multiplies the rounded rows
 /// as float32 by the ordinary kernels, which gives the same sums up to their order.
 func bfloat16Product(_ x: Tensor, _ weight: Tensor, bias: Tensor?, into result: Tensor) {
     let rows = x.shape[0], inputs = x.shape[1], outputs = weight.shape[0]
@@ -11,16 +11,18 @@ func bfloat16Product(_ x: Tensor, _ weight: Tensor, bias: Tensor?, into result: 
         float32.activations = .float32
         return linear(roundedToBFloat16(x), weight: float32, bias: bias, into: result)
     }
-    fillWithBias(result, rows: rows, outputs: outputs, bias: bias)
+    checkShapes(result, rows: rows, outputs: outputs, bias: bias)
     let packed = UnsafeMutablePointer<UInt16>.allocate(capacity: zoo_bf16_packed_elements(rows, inputs))
     defer { packed.deallocate() }
-    zoo_bf16_pack(x.data, rows, inputs, packed)
-    let w = weight.rawPointer.assumingMemoryBound(to: UInt16.self), out = result.mutableData
+    Parallel.forRanges(zoo_bf16_row_blocks(rows), minimum: max(1, 16_384 / inputs)) { blocks in
+        zoo_bf16_pack(x.data, rows, inputs, blocks.lowerBound, blocks.count, packed)
+    }
+    let w = weight.rawPointer.assumingMemoryBound(to: UInt16.self), out = result.mutableData, b = bias?.data
     // Few rows take tiles of four weight rows, streamed from memory; many take panels, each reused by every row.
     let panels = rows >= ZOO_BF16_DOT_ROWS
     Parallel.forRanges(outputs, granularity: panels ? Int(ZOO_BF16_PANEL) : 4, minimum: panels ? 32 : 64, streams: !panels) { range in
-        zoo_bf16_matmul(packed, rows, inputs, w + range.lowerBound * inputs, range.count, out + range.lowerBound,
-                        outputs)
+        zoo_bf16_matmul(packed, rows, inputs, w + range.lowerBound * inputs, range.count, b.map { $0 + range.lowerBound },
+                        out + range.lowerBound, outputs)
     }
 }
 
