@@ -178,23 +178,23 @@ static void pack_panel(const uint16_t *w, size_t n, size_t nr, size_t k0, size_t
 // first `inputs` rows and `weights` columns: added to what it holds, or for the first columns, to the bias (or 0).
 BF16_TARGET static void panel_kernel(const uint32_t *a, const uint32_t *panel, size_t pairs, int first,
                                      const float *bias, float *out, size_t ldo, int inputs, int weights) {
-    // The loops over the rows are unrolled so that the sums stay in registers.
+    // The loops over the rows are unrolled so that the sums stay in registers. The sums start from the first pair's
+    // products: zeroing them first became a call to memset on an array on the stack, with its vzeroupper.
     __m512 acc[MR][NV];
-#pragma clang loop unroll(full)
-    for (int i = 0; i < MR; i++)
-#pragma clang loop unroll(full)
-        for (int v = 0; v < NV; v++) acc[i][v] = _mm512_setzero_ps();
-    for (size_t p = 0; p < pairs; p++) {
-        __m512bh b[NV];
-#pragma clang loop unroll(full)
-        for (int v = 0; v < NV; v++) b[v] = (__m512bh)_mm512_load_si512(panel + p * NR + 16 * v);
-#pragma clang loop unroll(full)
-        for (int i = 0; i < MR; i++) {
-            __m512bh ai = (__m512bh)_mm512_set1_epi32((int)a[p * MR + i]);
-#pragma clang loop unroll(full)
-            for (int v = 0; v < NV; v++) acc[i][v] = _mm512_dpbf16_ps(acc[i][v], ai, b[v]);
-        }
+#define PANEL_PAIR(p, START)                                                                                \
+    {                                                                                                       \
+        __m512bh b[NV];                                                                                     \
+        _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++)                                     \
+            b[v] = (__m512bh)_mm512_load_si512(panel + (p) * NR + 16 * v);                                  \
+        _Pragma("clang loop unroll(full)") for (int i = 0; i < MR; i++) {                                   \
+            __m512bh ai = (__m512bh)_mm512_set1_epi32((int)a[(p) * MR + i]);                                \
+            _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++)                                 \
+                acc[i][v] = _mm512_dpbf16_ps(START, ai, b[v]);                                              \
+        }                                                                                                   \
     }
+    PANEL_PAIR(0, _mm512_setzero_ps())
+    for (size_t p = 1; p < pairs; p++) PANEL_PAIR(p, acc[i][v])
+#undef PANEL_PAIR
     __mmask16 masks[NV];
     for (int v = 0; v < NV; v++) {
         int left = weights - 16 * v;
