@@ -29,7 +29,8 @@ not available here, so "q4_1 as shipped" costs nothing against it by constructio
 of weights that already lie on a 4-bit grid); with --gpt2, also the GPT-2 124M random checkpoint of
 Tools/bench_gpt2.py (random weights: only the agreement means something, its perplexity is that of noise).
 
-The text: README.md and Formats/zoo-checkpoint-v1.md of this repository, the first --tokens tokens (plus one).
+The text: Formats/zoo-checkpoint-v1.md of this repository, the first --tokens tokens (plus one); not the README,
+whose figures would then move with every edit of the README.
 
 With --minilm, also the encoder all-MiniLM-L6-v2 (its real weights, Tools/fetch-real-models.sh): the cosine of each
 sentence embedding (mean-pooled over the tokens, as sentence-transformers does) to the float32 model's, for the first
@@ -56,7 +57,7 @@ BLOCK_TYPES = {"q8_0": gguf.GGMLQuantizationType.Q8_0, "q4_0": gguf.GGMLQuantiza
 
 
 def text():
-    return (ROOT / "README.md").read_text() + "\n" + (ROOT / "Formats/zoo-checkpoint-v1.md").read_text()
+    return (ROOT / "Formats/zoo-checkpoint-v1.md").read_text()
 
 
 def round_trip(weight, fmt):
