@@ -62,3 +62,27 @@ extension OutputHeadDecoder {
         return b.logits.nextLogits(of: b.h, head: outputHead, largest: k)
     }
 }
+
+/// An encoder-decoder whose decoder layers end in the input of an `OutputHead`: its logits and its greedy steps run
+/// the same layers (`runDecoder`) and differ only in what they take from the head.
+protocol OutputHeadEncoderDecoder: AttentionRecordingEncoderDecoder {
+    associatedtype Buffers: HeadInputBuffers
+    var outputHead: OutputHead { get }
+    /// The decoder's layers over `tokens`, appended to `caches`; with recorders (and an empty sequence cache), also
+    /// records each layer's self- and cross-attention.
+    func runDecoder(_ tokens: [Int], caches: DecoderCaches, input: EncodedInput,
+                    recorders: (decoder: AttentionRecorder, cross: AttentionRecorder)?) -> Buffers
+}
+
+extension OutputHeadEncoderDecoder {
+    func decode(_ tokens: [Int], caches: DecoderCaches, input: EncodedInput, allPositions: Bool,
+                recorders: (decoder: AttentionRecorder, cross: AttentionRecorder)?) -> Tensor {
+        let b = runDecoder(tokens, caches: caches, input: input, recorders: recorders)
+        return b.logits.logits(of: b.h, head: outputHead, allPositions: allPositions)
+    }
+
+    public func greedyToken(after tokens: [Int], state: DecoderState) -> Int {
+        let b = runDecoder(tokens, caches: .sequence(state.cache), input: state.input, recorders: nil)
+        return b.logits.greedyToken(of: b.h, head: outputHead)
+    }
+}

@@ -172,7 +172,7 @@ public struct BART: Architecture {
 }
 
 /// A BART ready to run, its weights in float32.
-final class BARTModel: AttentionRecordingEncoderDecoder {
+final class BARTModel: OutputHeadEncoderDecoder {
     /// A layer norm's weight and bias.
     struct Norm {
         let weight, bias: Tensor
@@ -300,9 +300,11 @@ final class BARTModel: AttentionRecordingEncoderDecoder {
     }
 
     /// The tensors of a decoding pass over `rows` new positions.
-    final class DecoderBuffers: ForwardBuffers {
+    final class DecoderBuffers: HeadInputBuffers {
         let rows: Int
         let x, projected: Tensor  // [rows, width]
+        /// The head's input: the stream itself, which BART's post-norm layers leave normalised.
+        var h: Tensor { x }
         let attention: AttentionBuffers
         let hidden: Tensor  // [rows, ffn width]
         var logits: ReturnedTensor  // [1, vocabulary]
@@ -317,19 +319,8 @@ final class BARTModel: AttentionRecordingEncoderDecoder {
         }
     }
 
-    func decode(_ tokens: [Int], caches: DecoderCaches, input: EncodedInput, allPositions: Bool,
-                recorders: (decoder: AttentionRecorder, cross: AttentionRecorder)?) -> Tensor {
-        let b = runDecoder(tokens, caches: caches, input: input, recorders: recorders)
-        return b.logits.logits(of: b.x, head: outputHead, allPositions: allPositions)
-    }
-
-    func greedyToken(after tokens: [Int], state: DecoderState) -> Int {
-        let b = runDecoder(tokens, caches: .sequence(state.cache), input: state.input, recorders: nil)
-        return b.logits.greedyToken(of: b.x, head: outputHead)
-    }
-
-    /// The decoder's layers: the buffers with the head's input in `x`.
-    private func runDecoder(_ tokens: [Int], caches: DecoderCaches, input: EncodedInput,
+    /// The decoder's layers: the buffers with the head's input in `x` (`h`).
+    func runDecoder(_ tokens: [Int], caches: DecoderCaches, input: EncodedInput,
                             recorders: (decoder: AttentionRecorder, cross: AttentionRecorder)?) -> DecoderBuffers {
         let cache = caches.first, start = cache.length, rows = tokens.count
         let b = cache.buffers(rows: rows) { DecoderBuffers(rows: rows, config: architecture.config) }

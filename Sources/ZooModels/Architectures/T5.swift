@@ -170,7 +170,7 @@ public struct T5: Architecture {
 }
 
 /// A T5 ready to run, its weights in float32.
-final class T5Model: AttentionRecordingEncoderDecoder {
+final class T5Model: OutputHeadEncoderDecoder {
     struct EncoderLayer {
         let attention: AttentionProjections
         let norm1, norm2: Tensor
@@ -254,7 +254,7 @@ final class T5Model: AttentionRecordingEncoderDecoder {
     }
 
     /// The tensors of a decoding pass over `rows` new positions.
-    final class DecoderBuffers: ForwardBuffers {
+    final class DecoderBuffers: HeadInputBuffers {
         let rows: Int
         let x, h, projected: Tensor  // [rows, width]
         let attention: AttentionBuffers
@@ -275,19 +275,8 @@ final class T5Model: AttentionRecordingEncoderDecoder {
         }
     }
 
-    func decode(_ tokens: [Int], caches: DecoderCaches, input: EncodedInput, allPositions: Bool,
-                recorders: (decoder: AttentionRecorder, cross: AttentionRecorder)?) -> Tensor {
-        let b = runDecoder(tokens, caches: caches, input: input, recorders: recorders)
-        return b.logits.logits(of: b.h, head: outputHead, allPositions: allPositions)
-    }
-
-    func greedyToken(after tokens: [Int], state: DecoderState) -> Int {
-        let b = runDecoder(tokens, caches: .sequence(state.cache), input: state.input, recorders: nil)
-        return b.logits.greedyToken(of: b.h, head: outputHead)
-    }
-
     /// The decoder's layers, final norm and output scaling: the buffers with the head's input in `h`.
-    private func runDecoder(_ tokens: [Int], caches: DecoderCaches, input: EncodedInput,
+    func runDecoder(_ tokens: [Int], caches: DecoderCaches, input: EncodedInput,
                             recorders: (decoder: AttentionRecorder, cross: AttentionRecorder)?) -> DecoderBuffers {
         let cache = caches.first, start = cache.length, rows = tokens.count, width = architecture.width
         let added = caches.positionsAdded(rows: rows)
