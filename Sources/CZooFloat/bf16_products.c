@@ -45,7 +45,8 @@ uint16_t zoo_bf16_round_one(float f) {
 
 BF16_TARGET static void round_avx512(const float *x, size_t n, uint16_t *out) {
     size_t i = 0;
-    for (; i + 16 <= n; i += 16) _mm256_storeu_si256((__m256i *)(out + i), (__m256i)_mm512_cvtneps_pbh(_mm512_loadu_ps(x + i)));
+    for (; i + 16 <= n; i += 16)
+        _mm256_storeu_si256((__m256i *)(out + i), (__m256i)_mm512_cvtneps_pbh(_mm512_loadu_ps(x + i)));
     if (i < n) {
         __mmask16 mask = (__mmask16)((1u << (n - i)) - 1);
         __m256bh rounded = _mm512_cvtneps_pbh(_mm512_maskz_loadu_ps(mask, x + i));
@@ -134,7 +135,8 @@ BF16_TARGET static void dot_tile(const uint16_t *const w[4], const uint16_t *x, 
     }
     for (int u = 0; u < 4; u++) {
         __m512d a = _mm512_castps_pd(pairs[2 * u]), b = _mm512_castps_pd(pairs[2 * u + 1]);
-        quads[u] = _mm512_add_ps(_mm512_castpd_ps(_mm512_unpacklo_pd(a, b)), _mm512_castpd_ps(_mm512_unpackhi_pd(a, b)));
+        quads[u] = _mm512_add_ps(_mm512_castpd_ps(_mm512_unpacklo_pd(a, b)),
+                                 _mm512_castpd_ps(_mm512_unpackhi_pd(a, b)));
     }
     for (int t = 0; t < 2; t++)
         halves[t] = _mm512_add_ps(_mm512_shuffle_f32x4(quads[2 * t], quads[2 * t + 1], 0x88),

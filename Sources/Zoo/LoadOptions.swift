@@ -31,7 +31,9 @@ struct ReducedActivationWeights: WeightStore {
     func tensor(_ name: String) throws -> Tensor {
         var tensor = try base.tensor(name)
         if tensor.dtype.isQuantized && options.int8Activations { tensor.activations = .int8 }
-        if tensor.dtype == .bfloat16 && tensor.shape.count == 2 && options.bf16Activations { tensor.activations = .bfloat16 }
+        if tensor.dtype == .bfloat16 && tensor.shape.count == 2 && options.bf16Activations {
+            tensor.activations = .bfloat16
+        }
         return tensor
     }
 }

@@ -171,7 +171,7 @@ public struct BART: Architecture {
     }
 }
 
-/// A BART ready to run, its weights in float32.
+/// A BART ready to run, its weights in float32 (matrices marked for bfloat16 activations as stored).
 final class BARTModel: OutputHeadEncoderDecoder {
     /// A layer norm's weight and bias.
     struct Norm {

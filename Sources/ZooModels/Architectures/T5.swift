@@ -169,7 +169,7 @@ public struct T5: Architecture {
     }
 }
 
-/// A T5 ready to run, its weights in float32.
+/// A T5 ready to run, its weights in float32 (matrices marked for bfloat16 activations as stored).
 final class T5Model: OutputHeadEncoderDecoder {
     struct EncoderLayer {
         let attention: AttentionProjections

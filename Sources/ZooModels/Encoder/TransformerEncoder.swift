@@ -1,6 +1,7 @@
 import ZooTensor
 
-/// An encoder ready to run, its weights in float32: the embeddings, then the layers.
+/// An encoder ready to run, its weights in float32 (matrices marked for bfloat16 activations as stored): the
+/// embeddings, then the layers.
 final class TransformerEncoder {
     let layout: EncoderLayout
     let embeddings: EncoderEmbeddings

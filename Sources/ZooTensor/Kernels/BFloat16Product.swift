@@ -19,10 +19,10 @@ func bfloat16Product(_ x: Tensor, _ weight: Tensor, bias: Tensor?, into result: 
     }
     let w = weight.rawPointer.assumingMemoryBound(to: UInt16.self), out = result.mutableData, b = bias?.data
     // Few rows take tiles of four weight rows, streamed from memory; many take panels, each reused by every row.
-    let panels = rows >= ZOO_BF16_DOT_ROWS
-    Parallel.forRanges(outputs, granularity: panels ? Int(ZOO_BF16_PANEL) : 4, minimum: panels ? 32 : 64, streams: !panels) { range in
-        zoo_bf16_matmul(packed, rows, inputs, w + range.lowerBound * inputs, range.count, b.map { $0 + range.lowerBound },
-                        out + range.lowerBound, outputs)
+    let panels = rows >= ZOO_BF16_DOT_ROWS, granularity = panels ? Int(ZOO_BF16_PANEL) : 4
+    Parallel.forRanges(outputs, granularity: granularity, minimum: panels ? granularity : 64, streams: !panels) { range in
+        zoo_bf16_matmul(packed, rows, inputs, w + range.lowerBound * inputs, range.count,
+                        b.map { $0 + range.lowerBound }, out + range.lowerBound, outputs)
     }
 }
 

@@ -31,7 +31,8 @@ private let parallelWeightBytes = 32 * 1024
 func blockVectorProducts(_ x: UnsafePointer<Float>, _ weights: UnsafeBufferPointer<Tensor>,
                          _ outs: UnsafeBufferPointer<UnsafeMutablePointer<Float>>) {
     let inputs = weights[0].shape[1], int8 = weights[0].activations == .int8
-    precondition(weights.allSatisfy { $0.dtype.isQuantized && $0.shape[1] == inputs && $0.activations == weights[0].activations },
+    precondition(weights.allSatisfy { $0.dtype.isQuantized && $0.shape[1] == inputs
+                                      && $0.activations == weights[0].activations },
                  "block products sharing an input need block-type weights of one input width, marked alike")
     let blocks = Int32(inputs / 32)
     let total = weights.reduce(0) { $0 + $1.shape[0] }
