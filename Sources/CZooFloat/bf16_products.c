@@ -7,9 +7,10 @@
 #endif
 
 // Fewer input rows than ZOO_BF16_DOT_ROWS take dot-product tiles; more take the panel kernel, whose packing of the
-// weight rows pays off over many input rows: MR input rows × NR weight rows of sums (27 of the 32 vector
-// registers), over KC columns at a time. 9 × 48 ran a 1024 × 768 × 3072 product at 415 GFLOP/s on two cores, 14 ×
-// 32 at 381, 6 × 64 at 407.
+// weight rows pays off over many input rows (BERT-base, bfloat16: the tiles were faster up to 96 rows, 30 against
+// 41 ms at 32, level at 128, and slower from 256, 383–403 against 330 ms at 512): MR input rows × NR weight rows of
+// sums (27 of the 32 vector registers), over KC columns at a time. 9 × 48 ran a 1024 × 768 × 3072 product at
+// 415 GFLOP/s on two cores, 14 × 32 at 381, 6 × 64 at 407.
 #define DOT_ROWS ZOO_BF16_DOT_ROWS
 #define MR 9
 #define NR ZOO_BF16_PANEL

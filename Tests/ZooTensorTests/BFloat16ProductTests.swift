@@ -65,7 +65,7 @@ import ZooTensor
         #expect(failures == 0, "\(label): \(failures) of \(rows * outputs) sums off")
     }
 
-    /// Input rows on both sides of the switch from dot-product tiles to weight panels (24) and of their tiles (4, 9);
+    /// Input rows on both sides of the switch from dot-product tiles to weight panels (128) and of their tiles (4, 9);
     /// weight rows short of a tile of 4 and of a panel of 48, and two panels and a part; columns with a tail after the
     /// last 32, odd (the last pair half empty), and more than one 768-column block of a panel; with a bias and
     /// without. The input rows are packed in two parts, as two threads do; the output starts out as NaN: the product
@@ -76,7 +76,7 @@ import ZooTensor
         let (outputs, inputs) = shape
         let weight = Tensor(shape: [outputs, inputs], values: values(outputs * inputs, seed: 31)).converted(to: .bfloat16)
         let bias = values(outputs, seed: 33)
-        for rows in [2, 3, 4, 5, 16, 23, 24, 25, 40] {
+        for rows in [2, 3, 4, 5, 16, 127, 128, 136] {
             let x = values(rows * inputs, seed: 32)
             var packed = [UInt16](repeating: 0xffff, count: zoo_bf16_packed_elements(rows, inputs))
             let blocks = zoo_bf16_row_blocks(rows), half = blocks / 2

@@ -1,3 +1,4 @@
+import CZooFloat
 import Foundation
 import Testing
 import ZooModels
@@ -37,6 +38,27 @@ import ZooTensor
             expectClose(logits, reference, "\(name) \"\(testCase.text)\"")
             #expect(logits != plain.logits(input).toArray(), "\(name): the activations were rounded")
         }
+    }
+
+    /// A padded batch of the texts, repeated until it has 128 rows or more, runs the weight panels rather than the
+    /// dot-product tiles: its mean-pooled embeddings stay within 0.02 of transformers' (unit vectors; within 1e-4 in
+    /// float32).
+    @Test(arguments: EncoderFixtures.masked)
+    func encoderBatchOfManyRowsStaysClose(model name: String) throws {
+        let expected = try EncoderExpectedOutputs.load(name)
+        let models = try loadedBothWays(name)
+        defer { for folder in models.folders { try? FileManager.default.removeItem(at: folder) } }
+        let plain = try #require(models.float32.model as? any EncoderModel)
+        let rounded = try #require(models.bfloat16.model as? any EncoderModel)
+        let texts = expected.cases.map(\.input_ids), longest = texts.map(\.count).max()!
+        let copies = (Int(ZOO_BF16_DOT_ROWS) + texts.count * longest - 1) / (texts.count * longest)
+        let batch = Array(repeating: texts, count: copies).flatMap { $0 }
+        #expect(batch.count * longest >= Int(ZOO_BF16_DOT_ROWS))
+        let embeddings = rounded.embeddings(of: batch, pooling: .mean, normalize: true)
+        let reference = Array(repeating: expected.embeddings_mean_normalized, count: copies).flatMap { $0 }
+        let difference = maxAbsDifference(embeddings.flatMap { $0 }, reference.flatMap { $0 })
+        #expect(difference < 0.02, "\(name): max |Δ| of mean-pooled embeddings = \(difference)")
+        #expect(embeddings != plain.embeddings(of: batch, pooling: .mean, normalize: true), "the activations were rounded")
     }
 
     @Test func decoderPromptLogitsStayClose() throws {

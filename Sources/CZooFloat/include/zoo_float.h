@@ -89,7 +89,7 @@ int zoo_bf16_dot_available(void);
 uint16_t zoo_bf16_round_one(float x);
 void zoo_bf16_round(const float *x, size_t n, uint16_t *out);
 /// Input rows from which zoo_bf16_matmul takes panels of ZOO_BF16_PANEL weight rows rather than dot-product tiles.
-#define ZOO_BF16_DOT_ROWS 24
+#define ZOO_BF16_DOT_ROWS 128
 #define ZOO_BF16_PANEL 48
 /// The packed input rows come in blocks (of 4 rows for the dot-product tiles, more for the panels, the last padded
 /// with zero rows): how many blocks `rows` take, and the elements of the buffer that holds them for rows of n.
