@@ -9,5 +9,12 @@ struct LoadingOptions: ParsableArguments {
     @Flag(help: "Multiply bf16 weights by several rows of activations (prompts, encoder passes) rounded to bf16, with the CPU's bf16 dot products: about twice as fast, an accuracy cost.")
     var bf16Activations = false
 
+    /// Not an error: a note that the option will not pay on this CPU.
+    func validate() throws {
+        if bf16Activations && !bfloat16DotProductsAvailable {
+            Terminal.note("this CPU has no bfloat16 dot products (AVX512_BF16): --bf16-activations rounds the activations but multiplies them with the float32 kernels, no faster than without it")
+        }
+    }
+
     var loadOptions: LoadOptions { LoadOptions(int8Activations: int8Activations, bf16Activations: bf16Activations) }
 }

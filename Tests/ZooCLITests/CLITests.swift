@@ -30,10 +30,14 @@ import Testing
 
     func zoo(_ arguments: String...) throws -> Run { try zoo(arguments) }
 
-    func zoo(_ arguments: [String]) throws -> Run {
+    /// `environment` adds to (or overrides) this process's variables.
+    func zoo(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments + ["--zoo", zooFolder.path]
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Zoo
 
 /// `zoo fill-mask`, `zoo embed` and `zoo similarity` on the tiny RoBERTa, against what transformers recorded.
 extension CLITests {
@@ -89,7 +90,8 @@ extension CLITests {
 }
 
 /// `--bf16-activations` on the commands that run an encoder: a bfloat16 conversion runs with it (the products'
-/// accuracy is `BFloat16ActivationTests`'); a model without bfloat16 weights is refused, naming its weights file.
+/// accuracy is `BFloat16ActivationTests`'); a model without bfloat16 weights is refused, naming its weights file; a
+/// CPU without bfloat16 dot products gets a note.
 extension CLITests {
     @Test func bfloat16ActivationsNeedABfloat16Model() throws {
         let source = Self.fixtures.appendingPathComponent("tiny-roberta").path
@@ -105,5 +107,13 @@ extension CLITests {
         let refused = try zoo("fill-mask", "rob32", "The capital of France is <mask>.", "--bf16-activations")
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("weights.h5") && refused.stderr.contains("--dtype bf16"), "\(refused.stderr)")
+
+        // Without the CPU's bfloat16 dot products (capped here by ZOO_SIMD) the command runs and says it gains nothing.
+        let capped = try zoo(["fill-mask", "rob16", "The capital of France is <mask>.", "--json", "--bf16-activations"],
+                             environment: ["ZOO_SIMD": "avx2"])
+        #expect(try json(capped)["masks"] as? [[[String: Any]]] != nil)
+        #expect(capped.stderr.contains("no bfloat16 dot products"), "\(capped.stderr)")
+        let native = try zoo("fill-mask", "rob16", "The capital of France is <mask>.", "--bf16-activations")
+        #expect(native.stderr.contains("no bfloat16 dot products") == !bfloat16DotProductsAvailable)
     }
 }

@@ -1,12 +1,17 @@
 import CZooFloat
 
+/// Whether this CPU multiplies bfloat16 activations with its bfloat16 dot-product instructions (AVX512_BF16, and
+/// AVX-512 not capped by ZOO_SIMD). Without them, weights marked for bfloat16 activations round the activations
+/// and multiply them with the float32 kernels: the same results up to summation order, no faster.
+public var bfloat16DotProductsAvailable: Bool { zoo_bf16_dot_available() != 0 }
+
 /// Several input rows against a bfloat16 weight marked for bfloat16 activations, plus `bias` (or none), into `result`
 /// ([rows, outputs]): the rows rounded to bfloat16 once, then the CPU's bfloat16 dot products (`zoo_bf16_matmul`,
 /// which writes the bias with its sums), both split across the cores. A CPU without them multiplies the rounded rows
 /// as float32 by the ordinary kernels, which gives the same sums up to their order.
 func bfloat16Product(_ x: Tensor, _ weight: Tensor, bias: Tensor?, into result: Tensor) {
     let rows = x.shape[0], inputs = x.shape[1], outputs = weight.shape[0]
-    guard zoo_bf16_dot_available() != 0 else {
+    guard bfloat16DotProductsAvailable else {
         var float32 = weight
         float32.activations = .float32
         return linear(roundedToBFloat16(x), weight: float32, bias: bias, into: result)
