@@ -24,7 +24,7 @@ struct Embed: ParsableCommand {
     @Flag(help: "Print JSON: {\"embeddings\": [[...], ...]}, one vector per text.")
     var json = false
 
-    @OptionGroup var loading: LoadingOptions
+    @OptionGroup var loading: BFloat16ActivationOption
 
     @OptionGroup var zooOptions: ZooOptions
 

@@ -22,7 +22,7 @@ struct FillMask: ParsableCommand {
     @Flag(help: "Print JSON: {\"masks\": [[{\"token_id\": N, \"token\": \"...\", \"score\": P}, ...], ...]}, one list per mask.")
     var json = false
 
-    @OptionGroup var loading: LoadingOptions
+    @OptionGroup var loading: BFloat16ActivationOption
 
     @OptionGroup var zooOptions: ZooOptions
 

@@ -1,11 +1,23 @@
 import ArgumentParser
 import Zoo
 
-/// How the commands that run a model load it.
+/// How the commands that run a decoder load it: int8 activations for one-token products of block-type weights, and
+/// bfloat16 activations for products of several rows.
 struct LoadingOptions: ParsableArguments {
     @Flag(help: "Multiply q8_0/q4_0/q4_1 weights by int8-quantized activations, as llama.cpp does: faster decode, a small accuracy cost.")
     var int8Activations = false
 
+    @OptionGroup var bfloat16: BFloat16ActivationOption
+
+    var loadOptions: LoadOptions {
+        LoadOptions(int8Activations: int8Activations, bf16Activations: bfloat16.bf16Activations)
+    }
+}
+
+/// How the commands that run an encoder or an encoder-decoder load it: only bfloat16 activations apply. Int8
+/// activations are for one-token products of block-type matrices, which an encoder never runs and an
+/// encoder-decoder's matrices are not (they are widened to float32 at load).
+struct BFloat16ActivationOption: ParsableArguments {
     @Flag(help: "Multiply bf16 weights by several rows of activations (prompts, encoder passes) rounded to bf16, with the CPU's bf16 dot products: about twice as fast, an accuracy cost.")
     var bf16Activations = false
 
@@ -16,5 +28,5 @@ struct LoadingOptions: ParsableArguments {
         }
     }
 
-    var loadOptions: LoadOptions { LoadOptions(int8Activations: int8Activations, bf16Activations: bf16Activations) }
+    var loadOptions: LoadOptions { LoadOptions(bf16Activations: bf16Activations) }
 }

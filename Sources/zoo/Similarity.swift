@@ -24,7 +24,7 @@ struct Similarity: ParsableCommand {
     @Flag(help: "Print JSON: {\"similarity\": S}.")
     var json = false
 
-    @OptionGroup var loading: LoadingOptions
+    @OptionGroup var loading: BFloat16ActivationOption
 
     @OptionGroup var zooOptions: ZooOptions
 

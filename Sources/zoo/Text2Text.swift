@@ -34,7 +34,7 @@ struct Text2Text: ParsableCommand {
     @Flag(help: "Print JSON at the end: {\"input_ids\": [...], \"output_ids\": [...], \"text\": \"...\"}.")
     var json = false
 
-    @OptionGroup var loading: LoadingOptions
+    @OptionGroup var loading: BFloat16ActivationOption
 
     @OptionGroup var zooOptions: ZooOptions
 
