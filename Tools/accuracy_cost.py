@@ -136,7 +136,7 @@ def int8_activation_hooks(model, formats):
 def bfloat16_activation_hooks(model):
     """Hooks that round the input of every matrix product to bfloat16."""
     def pre(module, inputs):
-        return (inputs[0].to(torch.bfloat16).to(torch.float32),)
+        return (round_trip(inputs[0], "bfloat16"),)
     return [module.register_forward_pre_hook(pre) for module in model.modules()
             if isinstance(module, (torch.nn.Linear, Conv1D))]
 
@@ -201,7 +201,7 @@ def minilm_rows():
     model = AutoModel.from_pretrained(MINILM, dtype=torch.float32).eval()
     texts = sentences(200)
 
-    def embeddings(model, dtype=torch.float32):
+    def embeddings(model):
         vectors = []
         with torch.no_grad():
             for sentence in texts:
@@ -214,7 +214,7 @@ def minilm_rows():
     rows = []
     with torch.no_grad():
         for p in model.parameters():
-            p.copy_(p.to(torch.bfloat16).to(torch.float32))
+            p.copy_(round_trip(p, "bfloat16"))
     rows.append(("bfloat16 weights", embeddings(model)))
     handles = bfloat16_activation_hooks(model)
     rows.append(("bfloat16 weights + bfloat16 activations", embeddings(model)))
